@@ -1,0 +1,260 @@
+//! The `medcode` command line: the same core as the page, for scripts, tests and instructors.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use medcode::codes::Date;
+use medcode::Icd10cm;
+
+const HELP: &str = "medcode — MedCode Trainer command line (ICD-10-CM FY2026)
+
+USAGE:
+    medcode lookup CODE [--date YYYY-MM-DD]       everything about one code, as JSON
+    medcode search QUERY... [--limit N]           ranked search hits, as JSON (default limit 10)
+    medcode codes --system icd10cm --date YYYY-MM-DD [--reportable]
+                                                  one code per line, with the dot
+    medcode compile [--source DIR] [--out FILE] [--abbreviations FILE]
+                                                  compile the official files into code-set bytes
+    medcode help                                  this text
+
+OPTIONS:
+    --date YYYY-MM-DD   date of service (default: today)
+    --codeset FILE      compiled code set to read (default: codesets/compiled/icd10cm.bin in the
+                        source tree, or $MEDCODE_CODESET)
+
+`codes` without --reportable lists every FY2026 tabular entry (headers included) plus every code
+built from a 7th-character table that is valid on the date; with --reportable it lists the codes
+valid on the date according to the CMS MCE validity file (so earlier dates include codes deleted
+before FY2026).
+
+`compile` reads DIR (default codesets/source) for icd10cm_tabular_2026_april.xml.gz and
+mce_v44_icd10cm_dx_master.tsv.gz, and the abbreviation dictionary (default
+codesets/clinical_abbreviations.tsv), and writes FILE
+(default codesets/compiled/icd10cm.bin).
+
+Exit status: 0 on success, 1 for a code or date that cannot be used, 2 for bad arguments or files.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(msg)) => {
+            eprintln!("medcode: {msg}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(msg)) => {
+            eprintln!("medcode: {msg}\n(run `medcode help` for usage)");
+            ExitCode::from(2)
+        }
+    }
+}
+
+enum Failure {
+    /// The student's input (a code, a date) cannot be used.
+    Input(String),
+    /// Bad arguments or unreadable files.
+    Usage(String),
+}
+
+/// Parsed `--name value` options and positional words.
+struct Args {
+    positional: Vec<String>,
+    options: Vec<(String, Option<String>)>,
+}
+
+const FLAGS: &[&str] = &["--reportable"];
+
+impl Args {
+    fn parse(args: &[String]) -> Result<Args, Failure> {
+        let mut positional = Vec::new();
+        let mut options = Vec::new();
+        let mut it = args.iter();
+        while let Some(a) = it.next() {
+            if a.starts_with("--") {
+                if FLAGS.contains(&a.as_str()) {
+                    options.push((a.clone(), None));
+                } else {
+                    let v = it.next().ok_or_else(|| Failure::Usage(format!("{a} needs a value")))?;
+                    options.push((a.clone(), Some(v.clone())));
+                }
+            } else {
+                positional.push(a.clone());
+            }
+        }
+        Ok(Args { positional, options })
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.options.iter().rev().find(|(n, _)| n == name).and_then(|(_, v)| v.as_deref())
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.options.iter().any(|(n, _)| n == name)
+    }
+
+    fn only(&self, allowed: &[&str]) -> Result<(), Failure> {
+        match self.options.iter().find(|(n, _)| !allowed.contains(&n.as_str()) && n != "--codeset") {
+            Some((n, _)) => Err(Failure::Usage(format!("unknown option {n}"))),
+            None => Ok(()),
+        }
+    }
+
+    fn date(&self) -> Result<Date, Failure> {
+        match self.value("--date") {
+            Some(d) => Date::parse_iso(d).map_err(|e| Failure::Input(e.to_string())),
+            None => Ok(today()),
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<(), Failure> {
+    let Some((command, rest)) = args.split_first() else {
+        println!("{HELP}");
+        return Ok(());
+    };
+    let args = Args::parse(rest)?;
+    match command.as_str() {
+        "help" | "--help" | "-h" => {
+            println!("{HELP}");
+            Ok(())
+        }
+        "lookup" => {
+            args.only(&["--date"])?;
+            let [code] = args.positional.as_slice() else {
+                return Err(Failure::Usage("lookup takes exactly one CODE".into()));
+            };
+            let date = args.date()?;
+            let set = load(&args)?;
+            let view = set.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?;
+            print_json(&view);
+            Ok(())
+        }
+        "search" => {
+            args.only(&["--limit"])?;
+            if args.positional.is_empty() {
+                return Err(Failure::Usage("search needs a QUERY".into()));
+            }
+            let limit = match args.value("--limit") {
+                Some(n) => n.parse::<usize>().ok().filter(|n| (1..=200).contains(n)).ok_or_else(|| {
+                    Failure::Usage(format!("--limit must be a number from 1 to 200, not {n:?}"))
+                })?,
+                None => 10,
+            };
+            let set = load(&args)?;
+            print_json(&set.search(&args.positional.join(" "), limit));
+            Ok(())
+        }
+        "codes" => {
+            args.only(&["--system", "--date", "--reportable"])?;
+            match args.value("--system") {
+                Some("icd10cm") => {}
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm"))),
+                None => return Err(Failure::Usage("codes needs --system icd10cm".into())),
+            }
+            if args.value("--date").is_none() {
+                return Err(Failure::Usage("codes needs --date YYYY-MM-DD".into()));
+            }
+            let date = args.date()?;
+            let set = load(&args)?;
+            let mut out = String::new();
+            if args.flag("--reportable") {
+                for code in set.reportable_codes_on(date) {
+                    out.push_str(&code);
+                    out.push('\n');
+                }
+            } else {
+                for code in set.tabular_codes() {
+                    out.push_str(code);
+                    out.push('\n');
+                }
+                for code in set.tabular_reportable_codes() {
+                    if code.len() == 8 && set.resolve_seventh(&code).is_some() && set.is_valid_on(&code, date) {
+                        out.push_str(&code);
+                        out.push('\n');
+                    }
+                }
+            }
+            print!("{out}");
+            Ok(())
+        }
+        "compile" => {
+            args.only(&["--source", "--out", "--abbreviations"])?;
+            compile(&args)
+        }
+        other => Err(Failure::Usage(format!("unknown command {other:?}"))),
+    }
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).expect("views always serialise"));
+}
+
+fn repo_path(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn load(args: &Args) -> Result<Icd10cm, Failure> {
+    let path = args
+        .value("--codeset")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("MEDCODE_CODESET").map(PathBuf::from))
+        .unwrap_or_else(|| repo_path("codesets/compiled/icd10cm.bin"));
+    let bytes = std::fs::read(&path)
+        .map_err(|e| Failure::Usage(format!("cannot read code set {}: {e} (run `cargo xtask codesets`)", path.display())))?;
+    Icd10cm::from_bytes(&bytes).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+}
+
+fn read_gz(path: &std::path::Path) -> Result<String, Failure> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| Failure::Usage(format!("cannot open {}: {e}", path.display())))?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+    Ok(text)
+}
+
+fn compile(args: &Args) -> Result<(), Failure> {
+    let source = args.value("--source").map(PathBuf::from).unwrap_or_else(|| repo_path("codesets/source"));
+    let out = args.value("--out").map(PathBuf::from).unwrap_or_else(|| repo_path("codesets/compiled/icd10cm.bin"));
+    let tabular = read_gz(&source.join("icd10cm_tabular_2026_april.xml.gz"))?;
+    let mce = read_gz(&source.join("mce_v44_icd10cm_dx_master.tsv.gz"))?;
+    let abbreviations_path = args
+        .value("--abbreviations")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_path("codesets/clinical_abbreviations.tsv"));
+    let abbreviations = std::fs::read_to_string(&abbreviations_path)
+        .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", abbreviations_path.display())))?;
+    let bytes = medcode::compile::compile_bytes(&medcode::compile::Icd10cmSources {
+        edition: medcode::compile::ICD10CM_EDITION,
+        tabular_xml: &tabular,
+        validity_edition: medcode::compile::MCE_EDITION,
+        mce_dx_master_tsv: &mce,
+        abbreviations_tsv: &abbreviations,
+    })
+    .map_err(Failure::Usage)?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    std::fs::write(&out, &bytes).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", out.display())))?;
+    eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
+    Ok(())
+}
+
+/// Today's date (UTC) from the system clock, by the civil-from-days algorithm.
+fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date((y as u32) * 10_000 + (m as u32) * 100 + d as u32)
+}

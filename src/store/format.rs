@@ -1,0 +1,131 @@
+//! The byte format of a compiled code set: a fixed header (magic, format version, edition,
+//! body length, checksum) followed by the bincode-encoded body. Loading bad bytes is a typed
+//! error, never a panic, so the page can tell a student "the code-set file is damaged" instead
+//! of crashing.
+
+use std::fmt;
+
+use super::model::Icd10cm;
+
+/// First bytes of every compiled code-set file.
+pub const MAGIC: &[u8; 8] = b"MEDCODE\x1a";
+/// Bumped whenever the body layout changes; old files are refused with a clear message.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Why compiled code-set bytes could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    /// Fewer bytes than the header needs, or than the header announces.
+    Truncated { expected: u64, found: u64 },
+    /// The bytes do not start with [`MAGIC`]: not a compiled code set at all.
+    BadMagic,
+    /// A code set written by another version of the compiler.
+    UnsupportedVersion { found: u32, supported: u32 },
+    /// The body does not match its checksum: damaged in transit or on disk.
+    ChecksumMismatch { expected: u64, found: u64 },
+    /// The checksum matched but the body could not be decoded (a compiler bug).
+    Corrupt(String),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Truncated { expected, found } => write!(
+                f,
+                "the code-set file is truncated: expected {expected} bytes, found {found}"
+            ),
+            LoadError::BadMagic => write!(f, "this is not a MedCode compiled code-set file"),
+            LoadError::UnsupportedVersion { found, supported } => write!(
+                f,
+                "the code-set file has format version {found}; this build reads version {supported} (recompile with `cargo xtask codesets`)"
+            ),
+            LoadError::ChecksumMismatch { expected, found } => write!(
+                f,
+                "the code-set file is damaged: checksum {found:016x} does not match {expected:016x}"
+            ),
+            LoadError::Corrupt(why) => write!(f, "the code-set file could not be decoded: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// FNV-1a, 64 bit: small, dependency-free and plenty to detect accidental damage.
+pub fn checksum(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        hash ^= b as u64;
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+// Header: magic (8) | format version u32 | edition length u32 | edition utf-8 | body length u64 | checksum u64 | body
+const FIXED_HEADER: usize = 8 + 4 + 4;
+
+/// Serialises a code set. Deterministic: the model holds only vectors, so equal input gives
+/// equal bytes.
+pub fn encode(set: &Icd10cm) -> Vec<u8> {
+    let body = bincode::serialize(set).expect("in-memory code set always serialises");
+    let edition = set.edition.as_bytes();
+    let mut out = Vec::with_capacity(FIXED_HEADER + edition.len() + 16 + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(edition.len() as u32).to_le_bytes());
+    out.extend_from_slice(edition);
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&checksum(&body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// Reads the edition from the header without decoding the body.
+pub fn read_edition(bytes: &[u8]) -> Result<String, LoadError> {
+    let (edition, _, _) = split_header(bytes)?;
+    Ok(edition)
+}
+
+fn split_header(bytes: &[u8]) -> Result<(String, u64, &[u8]), LoadError> {
+    let need = |n: usize| {
+        if bytes.len() < n {
+            Err(LoadError::Truncated { expected: n as u64, found: bytes.len() as u64 })
+        } else {
+            Ok(())
+        }
+    };
+    need(8)?;
+    if &bytes[..8] != MAGIC {
+        return Err(LoadError::BadMagic);
+    }
+    need(FIXED_HEADER)?;
+    let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+    if version != FORMAT_VERSION {
+        return Err(LoadError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
+    }
+    let edition_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let body_start = FIXED_HEADER + edition_len + 16;
+    need(body_start)?;
+    let edition = String::from_utf8(bytes[FIXED_HEADER..FIXED_HEADER + edition_len].to_vec())
+        .map_err(|_| LoadError::Corrupt("edition is not UTF-8".into()))?;
+    let lens = &bytes[FIXED_HEADER + edition_len..body_start];
+    let body_len = u64::from_le_bytes(lens[..8].try_into().unwrap());
+    let sum = u64::from_le_bytes(lens[8..].try_into().unwrap());
+    let body = &bytes[body_start..];
+    if (body.len() as u64) != body_len {
+        return Err(LoadError::Truncated {
+            expected: body_start as u64 + body_len,
+            found: bytes.len() as u64,
+        });
+    }
+    Ok((edition, sum, body))
+}
+
+/// Checks and decodes compiled code-set bytes.
+pub fn decode(bytes: &[u8]) -> Result<Icd10cm, LoadError> {
+    let (_, expected, body) = split_header(bytes)?;
+    let found = checksum(body);
+    if found != expected {
+        return Err(LoadError::ChecksumMismatch { expected, found });
+    }
+    bincode::deserialize(body).map_err(|e| LoadError::Corrupt(e.to_string()))
+}
