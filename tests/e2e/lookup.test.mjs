@@ -235,11 +235,11 @@ test('changing the date of service re-runs the lookup (U07.1 began 2020-04-01)',
   assert.match(await validity(page).innerText(), /(^|\s)Valid on 2026-04-01/);
 
   await dateBox(page).fill('2019-12-01');
-  await validity(page).getByText('Not valid on 2019-12-01').waitFor();
+  await validity(page).getByText('Not valid on 2019-12-01', { exact: true }).waitFor();
   assert.match(page.url(), /#\/code\/U07\.1\?date=2019-12-01$/, 'the URL follows the date');
 
   await dateBox(page).fill('2020-04-01');
-  await validity(page).getByText(/Valid on 2020-04-01/).waitFor();
+  await validity(page).getByText('Valid on 2020-04-01', { exact: true }).waitFor();
   assertNoErrors(errors);
 });
 
@@ -285,7 +285,7 @@ test('loading, searching and lookups make zero requests to any non-local origin'
   await heading(page, 'E11.22').waitFor();
   for (const code of ['E11', 'S72.001A', 'N18.1', 'U07.1']) await openCode(page, code);
   await dateBox(page).fill('2019-12-01');
-  await validity(page).getByText('Not valid on 2019-12-01').waitFor();
+  await validity(page).getByText('Not valid on 2019-12-01', { exact: true }).waitFor();
   await page.evaluate(() => navigator.serviceWorker?.ready);
 
   assert.ok(urls.length >= 5, `requests were recorded (${urls.length})`);

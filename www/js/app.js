@@ -156,10 +156,10 @@ function renderCode(code, date, focus) {
   document.body.classList.add('has-code');
   search.markCurrent(lookup.code);
   if (focus) {
+    // A new entry starts at its top: the pane scrolls on wide screens, the page on narrow ones.
+    view.scrollTop = 0;
+    if (window.matchMedia('(max-width: 800px)').matches) window.scrollTo(0, 0);
     focusHeading();
-    if (window.matchMedia('(max-width: 800px)').matches) {
-      view.scrollIntoView({ block: 'start' });
-    }
   }
 }
 

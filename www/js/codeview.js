@@ -76,8 +76,30 @@ function breadcrumb(ancestors, date) {
   );
 }
 
+/**
+ * Which of the three states the core's answer describes (per docs/wasm-api.md):
+ * valid on the date; a header (not reportable, and no validity windows because it needs more
+ * characters); or a code that is not valid on the date.
+ */
+export function codeStatus(view) {
+  if (view.valid_on_date === true) return 'valid';
+  if (view.reportable === false && !(view.validity?.length)) return 'header';
+  return 'invalid';
+}
+
+const STATUS_BADGES = {
+  valid: ['badge-reportable', 'Reportable'],
+  header: ['badge-header', 'Header'],
+};
+
+function statusBadge(view) {
+  const status = codeStatus(view);
+  if (STATUS_BADGES[status]) return STATUS_BADGES[status];
+  return view.reportable === false ? ['badge-invalid', 'Not reportable'] : ['badge-reportable', 'Reportable'];
+}
+
 function head(view) {
-  const header = view.reportable === false;
+  const [badgeClass, badgeText] = statusBadge(view);
   const kindName = KIND_NAMES[view.kind] ?? view.kind;
   return h('header', { class: ['entry-head', `depth-${Math.min(view.ancestors?.length ?? 0, 5)}`] },
     h('h1', { id: 'entry-heading', class: 'entry-heading', tabindex: '-1' },
@@ -87,7 +109,7 @@ function head(view) {
         view.title ?? 'Not in the FY2026 tabular list'),
     ),
     h('p', { class: 'entry-badges' },
-      h('span', { class: ['badge', header ? 'badge-header' : 'badge-reportable'] }, header ? 'Header' : 'Reportable'),
+      h('span', { class: ['badge', badgeClass] }, badgeText),
       h('span', { class: 'entry-kind' }, kindName),
       view.in_tabular === false
         ? h('span', { class: 'badge badge-muted' }, 'Known only from the CMS validity file')
@@ -98,14 +120,15 @@ function head(view) {
 
 function validity(view) {
   const date = view.date;
-  if (view.reportable === false) {
+  const status = codeStatus(view);
+  if (status === 'header') {
     return h('section', { class: 'validity is-header', aria: { label: 'Validity' } },
       h('p', { class: 'validity-head' },
         'Header — not reportable; choose a more specific code'),
       view.validity_text ? h('p', { class: 'validity-text' }, view.validity_text) : null,
     );
   }
-  const ok = view.valid_on_date === true;
+  const ok = status === 'valid';
   return h('section', { class: ['validity', ok ? 'is-valid' : 'is-invalid'], aria: { label: 'Validity' } },
     h('p', { class: 'validity-head' },
       ok ? `Valid on ${date}` : `Not valid on ${date}`),

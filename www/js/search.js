@@ -85,6 +85,7 @@ export class SearchPanel {
     const items = hits.map((hit, i) => this.option(hit, i));
     replaceChildren(this.list, items);
     this.list.classList.toggle('is-empty', hits.length === 0);
+    this.pane.classList.toggle('has-query', this.query !== '');
 
     const expanded = hits.find((hit) => hit.expanded != null && hit.expanded !== '');
     if (expanded) {
