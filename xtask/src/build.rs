@@ -176,7 +176,12 @@ fn wasm_opt(wasm: &Path) {
     let mut cmd = Command::new("wasm-opt");
     cmd.arg("-O3").args(WASM_OPT_FEATURES).arg(wasm).arg("-o").arg(&tmp);
     println!("wasm-opt: {}", version.trim());
-    let result = run(&mut cmd).and_then(|()| fs::rename(&tmp, wasm).map_err(|e| e.to_string()));
+    // Old binaryen releases (Debian bookworm's 108) rewrite wasm-bindgen's externref table export
+    // to the funcref table and still exit 0, so the output is checked before it replaces the input.
+    let result = run(&mut cmd)
+        .and_then(|()| same_exports(wasm, &tmp))
+        .and_then(|()| smoke_test(wasm, &tmp))
+        .and_then(|()| fs::rename(&tmp, wasm).map_err(|e| e.to_string()));
     match result {
         Ok(()) => {
             let after = fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
@@ -187,6 +192,212 @@ fn wasm_opt(wasm: &Path) {
             println!("warning: wasm-opt failed ({e}); keeping the unoptimised medcode_bg.wasm");
         }
     }
+}
+
+/// The optimised module must export the same names, with the same kinds and table types.
+fn same_exports(before: &Path, after: &Path) -> Result<(), String> {
+    let read = |p: &Path| -> Result<Vec<Export>, String> {
+        let bytes = fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        wasm_exports(&bytes).ok_or_else(|| format!("cannot parse the exports of {}", p.display()))
+    };
+    let (mut a, mut b) = (read(before)?, read(after)?);
+    a.sort();
+    b.sort();
+    if a == b {
+        return Ok(());
+    }
+    let changed: Vec<String> = a
+        .iter()
+        .filter(|x| !b.contains(x))
+        .map(|x| {
+            let now = b.iter().find(|y| y.name == x.name);
+            let now = now.map_or("missing".to_string(), |y| y.kind.to_string());
+            format!("`{}` was {} and is now {now}", x.name, x.kind)
+        })
+        .collect();
+    Err(format!("wasm-opt changed the module's exports: {}", changed.join("; ")))
+}
+
+/// When node is installed: the optimised module must instantiate through the generated glue, and
+/// `new Trainer(<empty>)` must throw a JS Error (exercises the externref table and error path).
+fn smoke_test(original: &Path, optimised: &Path) -> Result<(), String> {
+    if util::output(Command::new("node").arg("--version")).is_none() {
+        println!("wasm-opt: node not installed, skipping the instantiation check");
+        return Ok(());
+    }
+    const SCRIPT: &str = r#"
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+const [js, wasm] = process.argv.slice(1);
+const m = await import(pathToFileURL(js));
+m.initSync({ module: fs.readFileSync(wasm) });
+if (m.Trainer) {
+  let err;
+  try { new m.Trainer(new Uint8Array(0)); } catch (e) { err = e; }
+  if (!(err instanceof Error)) throw new Error(`new Trainer(empty) threw ${err}, not an Error`);
+}
+"#;
+    let js = original.with_file_name("medcode.js");
+    let out = Command::new("node")
+        .args(["--input-type=module", "-e", SCRIPT])
+        .arg(&js)
+        .arg(optimised)
+        .output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if out.status.success() {
+        println!("wasm-opt: optimised module instantiates in node");
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let line = err.lines().find(|l| l.contains("Error")).unwrap_or("").trim().to_string();
+        Err(format!("the optimised module does not instantiate in node: {line}"))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExportKind {
+    Func,
+    /// A table, with its element reference type byte (0x70 funcref, 0x6f externref).
+    Table(u8),
+    Memory,
+    Global,
+    Tag,
+}
+
+impl std::fmt::Display for ExportKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExportKind::Func => f.write_str("a function"),
+            ExportKind::Table(0x70) => f.write_str("a funcref table"),
+            ExportKind::Table(0x6f) => f.write_str("an externref table"),
+            ExportKind::Table(t) => write!(f, "a table of type 0x{t:02x}"),
+            ExportKind::Memory => f.write_str("a memory"),
+            ExportKind::Global => f.write_str("a global"),
+            ExportKind::Tag => f.write_str("a tag"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Export {
+    pub name: String,
+    pub kind: ExportKind,
+}
+
+/// The exports of a wasm binary (None if it cannot be parsed): just enough of the format to
+/// resolve exported tables to their element type.
+pub fn wasm_exports(bytes: &[u8]) -> Option<Vec<Export>> {
+    struct R<'a> {
+        b: &'a [u8],
+        i: usize,
+    }
+    impl R<'_> {
+        fn u8(&mut self) -> Option<u8> {
+            let v = *self.b.get(self.i)?;
+            self.i += 1;
+            Some(v)
+        }
+        fn leb(&mut self) -> Option<u64> {
+            let (mut v, mut shift) = (0u64, 0);
+            loop {
+                let byte = self.u8()?;
+                v |= u64::from(byte & 0x7f) << shift;
+                if byte & 0x80 == 0 {
+                    return Some(v);
+                }
+                shift += 7;
+                if shift > 63 {
+                    return None;
+                }
+            }
+        }
+        fn bytes(&mut self) -> Option<&[u8]> {
+            let n = self.leb()? as usize;
+            let s = self.b.get(self.i..self.i.checked_add(n)?)?;
+            self.i += n;
+            Some(s)
+        }
+        fn limits(&mut self) -> Option<()> {
+            let flags = self.u8()?;
+            self.leb()?;
+            if flags & 1 != 0 {
+                self.leb()?;
+            }
+            Some(())
+        }
+        fn reftype(&mut self) -> Option<u8> {
+            match self.u8()? {
+                t @ (0x70 | 0x6f) => Some(t),
+                _ => None, // GC reference types: not produced by rustc, not handled
+            }
+        }
+    }
+    if bytes.get(..8)? != b"\0asm\x01\0\0\0" {
+        return None;
+    }
+    let mut r = R { b: bytes, i: 8 };
+    let mut tables: Vec<u8> = Vec::new();
+    let mut raw_exports: Vec<(String, u8, u64)> = Vec::new();
+    while r.i < bytes.len() {
+        let id = r.u8()?;
+        let body = r.bytes()?;
+        let mut s = R { b: body, i: 0 };
+        match id {
+            2 => {
+                for _ in 0..s.leb()? {
+                    s.bytes()?;
+                    s.bytes()?;
+                    match s.u8()? {
+                        0 => {
+                            s.leb()?;
+                        }
+                        1 => {
+                            tables.push(s.reftype()?);
+                            s.limits()?;
+                        }
+                        2 => s.limits()?,
+                        3 => {
+                            s.u8()?;
+                            s.u8()?;
+                        }
+                        4 => {
+                            s.u8()?;
+                            s.leb()?;
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            4 => {
+                for _ in 0..s.leb()? {
+                    tables.push(s.reftype()?);
+                    s.limits()?;
+                }
+            }
+            7 => {
+                for _ in 0..s.leb()? {
+                    let name = String::from_utf8(s.bytes()?.to_vec()).ok()?;
+                    let kind = s.u8()?;
+                    raw_exports.push((name, kind, s.leb()?));
+                }
+            }
+            _ => {}
+        }
+    }
+    raw_exports
+        .into_iter()
+        .map(|(name, kind, index)| {
+            let kind = match kind {
+                0 => ExportKind::Func,
+                1 => ExportKind::Table(*tables.get(index as usize)?),
+                2 => ExportKind::Memory,
+                3 => ExportKind::Global,
+                4 => ExportKind::Tag,
+                _ => return None,
+            };
+            Some(Export { name, kind })
+        })
+        .collect()
 }
 
 /// Every file under www/pkg except build-id.js: (relative path with '/', size), sorted.
@@ -281,6 +492,34 @@ version = "0.3.77"
     fn bindgen_version_output() {
         assert_eq!(parse_bindgen_version("wasm-bindgen 0.2.130\n").as_deref(), Some("0.2.130"));
         assert_eq!(parse_bindgen_version(""), None);
+    }
+
+    #[test]
+    fn wasm_exports_resolve_table_types() {
+        // (module (import "m" "t" (table 1 funcref)) (table 2 externref) (memory 1)
+        //   (func) (export "f" (func 0)) (export "t0" (table 0)) (export "refs" (table 1)) (export "mem" (memory 0)))
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        let section = |m: &mut Vec<u8>, id: u8, body: &[u8]| {
+            m.push(id);
+            m.push(body.len() as u8);
+            m.extend_from_slice(body);
+        };
+        section(&mut m, 1, &[1, 0x60, 0, 0]);
+        section(&mut m, 2, &[1, 1, b'm', 1, b't', 1, 0x70, 0, 1]);
+        section(&mut m, 3, &[1, 0]);
+        section(&mut m, 4, &[1, 0x6f, 0, 2]);
+        section(&mut m, 5, &[1, 0, 1]);
+        section(&mut m, 7, &[4, 1, b'f', 0, 0, 2, b't', b'0', 1, 0, 4, b'r', b'e', b'f', b's', 1, 1, 3, b'm', b'e', b'm', 2, 0]);
+        section(&mut m, 10, &[1, 2, 0, 0x0b]);
+        let ex = wasm_exports(&m).expect("parses");
+        let kind = |n: &str| ex.iter().find(|e| e.name == n).map(|e| e.kind);
+        assert_eq!(kind("f"), Some(ExportKind::Func));
+        assert_eq!(kind("t0"), Some(ExportKind::Table(0x70)));
+        assert_eq!(kind("refs"), Some(ExportKind::Table(0x6f)));
+        assert_eq!(kind("mem"), Some(ExportKind::Memory));
+        assert_eq!(wasm_exports(b"\0asm\x01\0\0\0"), Some(vec![]));
+        assert_eq!(wasm_exports(b"not wasm"), None);
+        assert_eq!(wasm_exports(&m[..m.len() - 3]), None);
     }
 
     #[test]
