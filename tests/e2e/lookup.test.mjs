@@ -263,6 +263,30 @@ test('an unknown code shows the core\'s message, not a blank page', async (t) =>
   assertNoErrors(errors);
 });
 
+for (const [what, reply] of [
+  ['a missing code set', { status: 404, body: 'not found' }],
+  ['damaged code-set bytes', { status: 200, body: 'this is not a compiled code set', contentType: 'application/octet-stream' }],
+]) {
+  test(`${what} shows a clear error state`, async (t) => {
+    const context = await browser.newContext({ viewport: DESKTOP, serviceWorkers: 'block' });
+    t.after(() => context.close());
+    await context.route('**/pkg/icd10cm.bin', (route) => route.fulfill(reply));
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(BASE);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    const text = await alert.innerText();
+    assert.match(text, /The ICD-10-CM code set could not be loaded/);
+    assert.ok(text.split('\n').filter((l) => l.trim()).length >= 2, 'the reason is shown');
+    assert.equal(await page.getByRole('button', { name: 'Try again' }).count(), 1);
+    assert.equal(await searchBox(page).isDisabled(), true, 'search is disabled without a code set');
+    assert.deepEqual(pageErrors, [], 'no uncaught exceptions');
+    await shot(page, `load-error-${reply.status}`);
+  });
+}
+
 test('loading, searching and lookups make zero requests to any non-local origin', async (t) => {
   const context = await browser.newContext({ viewport: DESKTOP, serviceWorkers: 'allow' });
   t.after(() => context.close());
@@ -352,8 +376,10 @@ for (const [size, viewport, isMobile] of [['1366x768', DESKTOP, false], ['390x84
     await option(page, 'E11.22').waitFor();
     await shot(page, `search-${size}`);
 
-    await option(page, 'E11.22').click();
+    if (isMobile) await option(page, 'E11.22').tap();
+    else await option(page, 'E11.22').click();
     await heading(page, 'E11.22').waitFor();
+    await page.mouse.move(0, 0);
     await page.evaluate(() => document.getElementById('code-view').scrollTo(0, 0));
     await shot(page, `code-notes-${size}`);
     await page.screenshot({ path: `${ARTIFACTS}code-notes-${size}-full.png`, fullPage: true });

@@ -42,8 +42,8 @@ export function displayCode(code, kind) {
   return kind === 'chapter' ? `Chapter ${code}` : code;
 }
 
-function codeLink(code, date, text, cls) {
-  return h('a', { href: codeHref(code, date), class: cls }, text ?? code);
+function codeLink(code, date, text, cls, tabindex) {
+  return h('a', { href: codeHref(code, date), class: cls, tabindex }, text ?? code);
 }
 
 /**
@@ -221,10 +221,11 @@ function sourceLabel(note, view, date) {
     return h('span', { class: 'note-source is-own' }, 'this code');
   }
   if (note.source_kind === 'chapter') {
-    return h('span', { class: 'note-source' }, 'from ', codeLink(note.source, date, `chapter ${note.source}`));
+    return h('span', { class: 'note-source' }, 'from ', codeLink(note.source, date, `chapter ${note.source}`, null, '-1'));
   }
+  // Source links stay out of the Tab order (the breadcrumb reaches the same levels).
   return h('span', { class: 'note-source' },
-    'from ', codeLink(note.source, date), note.source_kind ? ` (${note.source_kind})` : '');
+    'from ', codeLink(note.source, date, null, null, '-1'), note.source_kind ? ` (${note.source_kind})` : '');
 }
 
 /**
