@@ -36,8 +36,10 @@ impl Abbreviations {
             entries.push((words.join(" "), expansion));
         }
         entries.sort();
+        // "a-fib" and "a fib" are the same words; listing both is fine when they agree.
+        entries.dedup();
         if let Some(w) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(format!("abbreviations: {:?} is listed twice", w[0].0));
+            return Err(format!("abbreviations: {:?} is listed twice with different expansions", w[0].0));
         }
         Ok(Abbreviations { entries })
     }
@@ -101,6 +103,7 @@ mod tests {
     #[test]
     fn rejects_duplicates_and_bad_lines() {
         assert!(Abbreviations::parse("htn\thypertension\nHTN\thigh blood pressure\n").is_err());
+        assert_eq!(Abbreviations::parse("a-fib\tatrial fibrillation\na fib\tatrial fibrillation\n").unwrap().len(), 1);
         assert!(Abbreviations::parse("htn hypertension\n").is_err());
     }
 }

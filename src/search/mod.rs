@@ -16,57 +16,140 @@ use text::{edit_distance_within, raw_words, term_of};
 
 const IN_TITLE: u8 = 1;
 const IN_INCLUSION_TERM: u8 = 2;
+/// The term occurs outside parentheses somewhere in the entry (not only as a nonessential
+/// modifier such as the "(primary)" of "Essential (primary) hypertension").
+const ESSENTIAL: u8 = 4;
+
+/// Words that mark the default code of a condition: what a coder assigns when the chart says
+/// no more ("Pneumonia, unspecified organism", "Diabetes NOS", "site not specified", "without
+/// complications"). They do not count towards an entry's length, and entries carrying them are
+/// preferred, the more so when the query itself says "unspecified" or "not specified".
+const DEFAULT_MARKERS: &[&[&str]] = &[&["unspecified"], &["nos"], &["not", "specified"], &["without", "complication"]];
+
+/// Positions of the terms that belong to a default marker.
+fn default_marker_positions(terms: &[&str]) -> Vec<usize> {
+    let mut out = Vec::new();
+    for i in 0..terms.len() {
+        for marker in DEFAULT_MARKERS {
+            if terms[i..].starts_with(marker) {
+                out.extend(i..i + marker.len());
+            }
+        }
+    }
+    out
+}
 
 /// The compiled search index over tabular entries (categories, subcategories, codes).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SearchIndex {
     /// Node id of each searchable entry (document).
     pub doc_nodes: Vec<u32>,
-    /// Number of distinct terms in each document's title, for length normalisation.
-    doc_title_len: Vec<u8>,
+    /// Per document: bit 0 = reportable as printed, bit 1 = carries a default marker.
+    doc_flags: Vec<u8>,
     /// Sorted vocabulary.
     terms: Vec<String>,
-    /// `postings[posting_start[t]..posting_start[t + 1]]` are the documents holding term t.
+    /// `posting_*[posting_start[t]..posting_start[t + 1]]` are the documents holding term t.
     posting_start: Vec<u32>,
     posting_doc: Vec<u32>,
+    /// IN_TITLE | IN_INCLUSION_TERM | ESSENTIAL.
     posting_field: Vec<u8>,
+    /// Length, in essential terms, of the shortest field (title or inclusion term) holding the term.
+    posting_len: Vec<u8>,
+}
+
+const DOC_REPORTABLE: u8 = 1;
+const DOC_DEFAULT: u8 = 2;
+
+/// The terms of one field with whether each is essential (outside parentheses and brackets),
+/// and the field's essential length.
+fn field_terms(text: &str) -> (Vec<(String, bool)>, u8) {
+    let mut depth = 0i32;
+    let mut word = String::new();
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let flush = |word: &mut String, essential: bool, out: &mut Vec<(String, bool)>| {
+        if !word.is_empty() {
+            if let Some(t) = term_of(&word.to_lowercase()) {
+                out.push((t, essential));
+            }
+            word.clear();
+        }
+    };
+    for c in text.chars() {
+        match c {
+            '(' | '[' => {
+                flush(&mut word, depth == 0, &mut out);
+                depth += 1;
+            }
+            ')' | ']' => {
+                flush(&mut word, depth == 0, &mut out);
+                depth = (depth - 1).max(0);
+            }
+            c if c.is_alphanumeric() => word.push(c),
+            _ => flush(&mut word, depth == 0, &mut out),
+        }
+    }
+    flush(&mut word, depth == 0, &mut out);
+    let markers = default_marker_positions(&out.iter().map(|(t, _)| t.as_str()).collect::<Vec<_>>());
+    let mut essential: Vec<&str> = out
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, e))| *e && !markers.contains(i))
+        .map(|(_, (t, _))| t.as_str())
+        .collect();
+    essential.sort();
+    essential.dedup();
+    let len = essential.len().min(255) as u8;
+    (out, len)
 }
 
 impl SearchIndex {
     /// Builds the index over every category, subcategory and code of the tabular.
     pub fn build(nodes: &[Node]) -> SearchIndex {
-        let mut pairs: Vec<(String, u32, u8)> = Vec::new();
-        let mut doc_nodes = Vec::new();
-        let mut doc_title_len = Vec::new();
+        // (term, doc, field flags, field length)
+        let mut pairs: Vec<(String, u32, u8, u8)> = Vec::new();
+        let mut index = SearchIndex::default();
         for (id, node) in nodes.iter().enumerate() {
             if matches!(node.kind, Kind::Chapter | Kind::Section) {
                 continue;
             }
-            let doc = doc_nodes.len() as u32;
-            doc_nodes.push(id as u32);
-            let mut title_terms = text::terms(&node.title);
-            title_terms.sort();
-            title_terms.dedup();
-            doc_title_len.push(title_terms.len().min(255) as u8);
-            pairs.extend(title_terms.into_iter().map(|t| (t, doc, IN_TITLE)));
-            for note in node.notes.iter().filter(|n| n.kind == NoteKind::InclusionTerm) {
-                pairs.extend(text::terms(&note.text).into_iter().map(|t| (t, doc, IN_INCLUSION_TERM)));
+            let doc = index.doc_nodes.len() as u32;
+            index.doc_nodes.push(id as u32);
+            let mut flags = 0;
+            if node.is_leaf() && !under_seventh_table(nodes, id) {
+                flags |= DOC_REPORTABLE;
             }
+            let fields = std::iter::once((IN_TITLE, node.title.as_str())).chain(
+                node.notes.iter().filter(|n| n.kind == NoteKind::InclusionTerm).map(|n| (IN_INCLUSION_TERM, n.text.as_str())),
+            );
+            for (field, text) in fields {
+                let (terms, len) = field_terms(text);
+                let words: Vec<&str> = terms.iter().map(|(t, _)| t.as_str()).collect();
+                if !default_marker_positions(&words).is_empty() {
+                    flags |= DOC_DEFAULT;
+                }
+                for (term, essential) in terms {
+                    let f = field | if essential { ESSENTIAL } else { 0 };
+                    pairs.push((term, doc, f, len));
+                }
+            }
+            index.doc_flags.push(flags);
         }
         pairs.sort();
-        let mut index = SearchIndex { doc_nodes, doc_title_len, ..Default::default() };
-        for (term, doc, field) in pairs {
+        for (term, doc, field, len) in pairs {
             if index.terms.last() != Some(&term) {
                 index.terms.push(term);
                 index.posting_start.push(index.posting_doc.len() as u32);
             }
-            if index.posting_doc.len() > *index.posting_start.last().unwrap() as usize
-                && *index.posting_doc.last().unwrap() == doc
-            {
+            let same_doc = index.posting_doc.len() > *index.posting_start.last().unwrap() as usize
+                && *index.posting_doc.last().unwrap() == doc;
+            if same_doc {
                 *index.posting_field.last_mut().unwrap() |= field;
+                let l = index.posting_len.last_mut().unwrap();
+                *l = (*l).min(len);
             } else {
                 index.posting_doc.push(doc);
                 index.posting_field.push(field);
+                index.posting_len.push(len);
             }
         }
         index.posting_start.push(index.posting_doc.len() as u32);
@@ -101,11 +184,19 @@ impl SearchIndex {
     }
 
     /// Terms a query word may stand for, each with a weight: exact 1.0, completion of a prefix
-    /// 0.8 to 1.0 (longer prefixes count more), misspelling 0.6.
+    /// 0.7 to 1.0 (longer prefixes count more), another form of the word 0.75, misspelling 0.85
+    /// (one edit) or 0.7 (two).
     fn resolve(&self, word: &str, is_prefix: bool) -> Vec<(usize, f32)> {
         if let Some(t) = self.exact(word) {
             if !is_prefix {
-                return vec![(t, 1.0)];
+                let mut found = vec![(t, 1.0)];
+                // Other forms of the same word ("streptococcus" / "streptococcal",
+                // "diabetic" / "diabetes"): terms sharing all but its last two letters.
+                if word.len() >= 7 {
+                    let stem = &word[..word.len() - 2];
+                    found.extend(self.prefix_range(stem).filter(|&o| o != t).map(|o| (o, 0.75)));
+                }
+                return found;
             }
         }
         if is_prefix || word.len() >= 4 {
@@ -114,7 +205,7 @@ impl SearchIndex {
                 return range
                     .map(|t| {
                         let ratio = word.len() as f32 / self.terms[t].len() as f32;
-                        (t, 0.8 + 0.2 * ratio)
+                        (t, 0.7 + 0.3 * ratio)
                     })
                     .collect();
             }
@@ -128,34 +219,46 @@ impl SearchIndex {
         self.terms
             .iter()
             .enumerate()
-            .filter(|(_, t)| {
+            .filter_map(|(i, t)| {
                 let t = t.as_bytes();
                 // A typo in the first letter is rare; requiring it keeps the scan cheap.
-                t[0] == first && {
-                    let candidate = if is_prefix && t.len() > w.len() { &t[..w.len()] } else { t };
-                    edit_distance_within(w, candidate, max) <= max
+                if t[0] != first {
+                    return None;
+                }
+                let candidate = if is_prefix && t.len() > w.len() { &t[..w.len()] } else { t };
+                match edit_distance_within(w, candidate, max) {
+                    1 => Some((i, 0.85)),
+                    2 => Some((i, 0.7)),
+                    _ => None,
                 }
             })
-            .map(|(t, _)| (t, 0.6))
             .collect()
     }
 
     /// Scores documents for a list of query slots; each slot is the set of terms one query word
-    /// may stand for. Returns (doc, score, slots matched) for the best `limit` documents.
-    fn rank(&self, slots: &[Vec<(usize, f32)>], limit: usize) -> Vec<(u32, f32, usize)> {
+    /// may stand for. Returns (doc, score) for the best `limit` documents.
+    fn rank(&self, slots: &[Vec<(usize, f32)>], wants_default: bool, limit: usize) -> Vec<(u32, f32)> {
         let n = self.doc_nodes.len();
         let mut score = vec![0f32; n];
         let mut best_in_slot = vec![0f32; n];
         let mut seen_slot = vec![u8::MAX; n];
         let mut matched = vec![0u8; n];
+        let mut shortest = vec![u8::MAX; n];
         let mut touched: Vec<u32> = Vec::new();
         for (s, slot) in slots.iter().enumerate() {
             for &(term, weight) in slot {
                 let w = self.idf(term) * weight;
                 for p in self.postings(term) {
                     let doc = self.posting_doc[p] as usize;
-                    let field = if self.posting_field[p] & IN_TITLE != 0 { 1.0 } else { 0.7 };
-                    let value = w * field;
+                    let field = self.posting_field[p];
+                    let mut value = w;
+                    if field & IN_TITLE == 0 {
+                        value *= 0.85;
+                    }
+                    if field & ESSENTIAL == 0 {
+                        value *= 0.6;
+                    }
+                    shortest[doc] = shortest[doc].min(self.posting_len[p]);
                     if seen_slot[doc] != s as u8 {
                         if seen_slot[doc] == u8::MAX {
                             touched.push(doc as u32);
@@ -171,23 +274,28 @@ impl SearchIndex {
                 }
             }
         }
-        let wanted = slots.iter().filter(|s| !s.is_empty()).count();
-        let mut ranked: Vec<(u32, f32, usize)> = touched
+        let wanted = slots.iter().filter(|s| !s.is_empty()).count().max(1) as f32;
+        let mut ranked: Vec<(u32, f32)> = touched
             .into_iter()
             .map(|doc| {
                 let d = doc as usize;
-                let m = matched[d] as usize;
-                let extra = (self.doc_title_len[d] as usize).saturating_sub(m) as f32;
-                let mut s = score[d] / (1.0 + 0.08 * extra);
-                if m == wanted {
-                    s *= 1.5;
+                let m = matched[d] as f32;
+                let coverage = m / wanted;
+                let extra = (shortest[d] as f32 - m).max(0.0);
+                let mut s = score[d] * coverage * coverage / (1.0 + 0.12 * extra);
+                if coverage >= 1.0 {
+                    s *= 1.3;
                 }
-                (doc, s, m)
+                if self.doc_flags[d] & DOC_REPORTABLE != 0 {
+                    s *= 1.1;
+                }
+                if self.doc_flags[d] & DOC_DEFAULT != 0 {
+                    s *= if wants_default { 1.5 } else { 1.1 };
+                }
+                (doc, s)
             })
             .collect();
-        let by_rank = |a: &(u32, f32, usize), b: &(u32, f32, usize)| {
-            b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-        };
+        let by_rank = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > limit {
             ranked.select_nth_unstable_by(limit, by_rank);
             ranked.truncate(limit);
@@ -195,6 +303,18 @@ impl SearchIndex {
         ranked.sort_by(by_rank);
         ranked
     }
+}
+
+/// Whether a 7th-character table applies at or above a node (so it is not reportable as printed).
+fn under_seventh_table(nodes: &[Node], id: usize) -> bool {
+    let mut at = Some(id as u32);
+    while let Some(i) = at {
+        if nodes[i as usize].seventh.is_some() {
+            return true;
+        }
+        at = nodes[i as usize].parent;
+    }
+    false
 }
 
 /// One search result.
@@ -218,6 +338,29 @@ struct QueryWord {
     is_prefix: bool,
 }
 
+/// Query words from raw words (each flagged when it came from the dictionary), and whether the
+/// query asks for the default code ("unspecified", "not specified", "NOS"): those words are
+/// taken out of the query and turned into a preference.
+fn to_query(words: &[(String, bool)], typing_last_word: bool) -> (Vec<QueryWord>, bool) {
+    let last = words.len().saturating_sub(1);
+    let mut out: Vec<QueryWord> = words
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (w, from_dictionary))| {
+            term_of(w).map(|term| QueryWord { term, is_prefix: typing_last_word && i == last && !from_dictionary })
+        })
+        .collect();
+    let terms: Vec<&str> = out.iter().map(|w| w.term.as_str()).collect();
+    let markers = default_marker_positions(&terms);
+    let wants_default = !markers.is_empty();
+    let mut i = 0;
+    out.retain(|_| {
+        i += 1;
+        !markers.contains(&(i - 1))
+    });
+    (out, wants_default)
+}
+
 impl Icd10cm {
     /// Ranked hits for what a student typed; best first, at most `limit`.
     pub fn search(&self, query: &str, limit: usize) -> Vec<SearchHit> {
@@ -226,60 +369,47 @@ impl Icd10cm {
         if trimmed.is_empty() {
             return Vec::new();
         }
-        let mut hits = self.search_codes(trimmed, limit);
-        if !hits.is_empty() {
-            return hits;
+        let code_hits = self.search_codes(trimmed, limit);
+        if !code_hits.is_empty() {
+            return code_hits;
         }
         let words = raw_words(trimmed);
         let typing_last_word = !query.ends_with(char::is_whitespace);
         let expanded = self.abbreviations.expand(&words);
         let was_expanded = expanded.iter().any(|(_, e)| *e);
-        let expanded_text = was_expanded.then(|| {
-            expanded.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" ")
-        });
-        let to_query = |ws: &[(String, bool)]| -> Vec<QueryWord> {
-            let last = ws.len().saturating_sub(1);
-            ws.iter()
-                .enumerate()
-                .filter_map(|(i, (w, from_dictionary))| {
-                    term_of(w).map(|term| QueryWord {
-                        term,
-                        is_prefix: typing_last_word && i == last && !from_dictionary,
-                    })
-                })
-                .collect()
-        };
-        hits = self.search_words(&to_query(&expanded), limit, expanded_text.as_deref());
-        if was_expanded && hits.len() < limit {
-            // The student may be typing a word that happens to be an abbreviation ("pe" on the
-            // way to "peritonitis"): also offer what the words themselves find.
+        let mut variants = vec![to_query(&expanded, typing_last_word)];
+        if was_expanded {
+            // The dictionary offers another reading, not the only one: "cancer" may be
+            // "malignant neoplasm" or the word in "cancer chemotherapy", and "pe" may be the
+            // start of "peritonitis". Both readings are ranked; each entry keeps its best score.
             let plain: Vec<(String, bool)> = words.iter().map(|w| (w.clone(), false)).collect();
-            for hit in self.search_words(&to_query(&plain), limit, None) {
-                if hits.len() >= limit {
-                    break;
-                }
-                if !hits.iter().any(|h| h.code == hit.code) {
-                    hits.push(hit);
+            variants.push(to_query(&plain, typing_last_word));
+        }
+        let mut ranked: Vec<(u32, f32, usize)> = Vec::new();
+        for (v, (words, wants_default)) in variants.iter().enumerate() {
+            if words.is_empty() {
+                continue;
+            }
+            let slots: Vec<Vec<(usize, f32)>> =
+                words.iter().map(|w| self.search.resolve(&w.term, w.is_prefix)).collect();
+            for (doc, score) in self.search.rank(&slots, *wants_default, limit) {
+                match ranked.iter_mut().find(|r| r.0 == doc) {
+                    Some(r) if r.1 >= score => {}
+                    Some(r) => *r = (doc, score, v),
+                    None => ranked.push((doc, score, v)),
                 }
             }
         }
-        hits
-    }
-
-    fn search_words(&self, words: &[QueryWord], limit: usize, expanded: Option<&str>) -> Vec<SearchHit> {
-        if words.is_empty() {
-            return Vec::new();
-        }
-        let index = &self.search;
-        let slots: Vec<Vec<(usize, f32)>> =
-            words.iter().map(|w| index.resolve(&w.term, w.is_prefix)).collect();
-        index
-            .rank(&slots, limit)
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        let expanded_text = was_expanded
+            .then(|| expanded.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>().join(" "));
+        ranked
             .into_iter()
-            .map(|(doc, _, _)| {
-                let node_id = index.doc_nodes[doc as usize];
+            .map(|(doc, _, v)| {
+                let node_id = self.search.doc_nodes[doc as usize];
                 let node = &self.nodes[node_id as usize];
-                let matched_text = self.matched_inclusion_term(node, words);
+                let matched_text = self.matched_inclusion_term(node, &variants[v].0);
                 SearchHit {
                     code: node.code.clone(),
                     title: node.title.clone(),
@@ -287,7 +417,7 @@ impl Icd10cm {
                     reportable: self.is_reportable_node(node_id),
                     matched: if matched_text.is_some() { "inclusion_term" } else { "title" },
                     matched_text,
-                    expanded: expanded.map(str::to_string),
+                    expanded: if v == 0 { expanded_text.clone() } else { None },
                 }
             })
             .collect()
