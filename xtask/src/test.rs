@@ -1,10 +1,10 @@
 //! `cargo xtask test`: every test the project has, in order, with a summary.
 //!
-//!   1. cargo test --workspace            (host: core, CLI, xtask)
-//!   2. build                             (`cargo xtask build`: wasm + www/pkg)
-//!   3. npm ci                            (only when node_modules is missing or older than package-lock.json)
-//!   4. node --test tests/wasm/*.test.mjs (the wasm API in Node)
-//!   5. node --test tests/e2e/*.test.mjs  (browser, headless Chromium; MEDCODE_BASE_URL = in-process server)
+//!   1. cargo test --workspace --no-fail-fast  (host: core, CLI, xtask)
+//!   2. build                                  (`cargo xtask build`: wasm + www/pkg)
+//!   3. npm ci                                 (only when node_modules is missing or older than package-lock.json)
+//!   4. node --test tests/wasm/*.test.mjs      (the wasm API in Node)
+//!   5. node --test tests/e2e/*.test.mjs       (headless Chromium; MEDCODE_BASE_URL = in-process server)
 //!
 //! A failed step fails the command; steps that depend on it are skipped, independent ones still run.
 
@@ -54,7 +54,7 @@ pub fn test() -> Result<(), String> {
     };
 
     step(&mut steps, "cargo test --workspace", &mut || {
-        run(util::cargo().args(["test", "--workspace"])).map(|()| String::new())
+        run(util::cargo().args(["test", "--workspace", "--no-fail-fast"])).map(|()| String::new())
     });
     let built = step(&mut steps, "build (www/pkg)", &mut || crate::build::build().map(|()| String::new()));
     let npm = step(&mut steps, "npm dependencies", &mut ensure_npm_deps_note);
