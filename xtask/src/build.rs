@@ -32,14 +32,24 @@ pub fn build() -> Result<(), String> {
     ensure_wasm_target()?;
     let bindgen = ensure_wasm_bindgen(&root)?;
 
-    util::run(util::cargo().args(["build", "--lib", "--release", "--target", TARGET, "-p", "medcode"]))?;
+    util::run(util::cargo().args([
+        "build",
+        "--lib",
+        "--release",
+        "--target",
+        TARGET,
+        "-p",
+        "medcode",
+    ]))?;
     let wasm = root.join(format!("target/{TARGET}/release/medcode.wasm"));
     if !wasm.is_file() {
         return Err(format!("cargo build did not produce {}", wasm.display()));
     }
 
     fs::create_dir_all(&pkg).map_err(|e| format!("cannot create {}: {e}", pkg.display()))?;
-    run(Command::new(&bindgen).args(["--target", "web", "--out-dir", "www/pkg"]).arg(&wasm))?;
+    run(Command::new(&bindgen)
+        .args(["--target", "web", "--out-dir", "www/pkg"])
+        .arg(&wasm))?;
 
     wasm_opt(&pkg.join("medcode_bg.wasm"));
 
@@ -77,7 +87,9 @@ fn ensure_wasm_target() -> Result<(), String> {
         Some(_) => run(Command::new("rustup").args(["target", "add", TARGET])),
         None => {
             // No rustup (e.g. a distro toolchain): let cargo report a missing target itself.
-            println!("warning: `rustup target list --installed` failed; assuming {TARGET} is available");
+            println!(
+                "warning: `rustup target list --installed` failed; assuming {TARGET} is available"
+            );
             Ok(())
         }
     }
@@ -102,7 +114,10 @@ pub fn locked_version(lock: &str, name: &str) -> Result<Option<String>, String> 
     match found.len() {
         0 => Ok(None),
         1 => Ok(found.pop()),
-        _ => Err(format!("Cargo.lock holds several versions of {name}: {}", found.join(", "))),
+        _ => Err(format!(
+            "Cargo.lock holds several versions of {name}: {}",
+            found.join(", ")
+        )),
     }
 }
 
@@ -131,11 +146,16 @@ fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf, String> {
         // Running any cargo command on the workspace writes it.
         run(util::cargo().args(["generate-lockfile"]))?;
     }
-    let lock = fs::read_to_string(&lock_path).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
-    let want = locked_version(&lock, "wasm-bindgen")?
-        .ok_or("Cargo.lock has no `wasm-bindgen` package: is it a dependency of medcode for wasm32?")?;
+    let lock =
+        fs::read_to_string(&lock_path).map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let want = locked_version(&lock, "wasm-bindgen")?.ok_or(
+        "Cargo.lock has no `wasm-bindgen` package: is it a dependency of medcode for wasm32?",
+    )?;
 
-    let candidates = [PathBuf::from("wasm-bindgen"), cargo_home_bin().join("wasm-bindgen")];
+    let candidates = [
+        PathBuf::from("wasm-bindgen"),
+        cargo_home_bin().join("wasm-bindgen"),
+    ];
     let mut seen = Vec::new();
     for c in &candidates {
         match bindgen_version(c) {
@@ -174,7 +194,11 @@ fn wasm_opt(wasm: &Path) {
     let before = fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
     let tmp = wasm.with_extension("opt.wasm");
     let mut cmd = Command::new("wasm-opt");
-    cmd.arg("-O3").args(WASM_OPT_FEATURES).arg(wasm).arg("-o").arg(&tmp);
+    cmd.arg("-O3")
+        .args(WASM_OPT_FEATURES)
+        .arg(wasm)
+        .arg("-o")
+        .arg(&tmp);
     println!("wasm-opt: {}", version.trim());
     // Old binaryen releases (Debian bookworm's 108) rewrite wasm-bindgen's externref table export
     // to the funcref table and still exit 0, so the output is checked before it replaces the input.
@@ -185,7 +209,11 @@ fn wasm_opt(wasm: &Path) {
     match result {
         Ok(()) => {
             let after = fs::metadata(wasm).map(|m| m.len()).unwrap_or(0);
-            println!("wasm-opt: medcode_bg.wasm {} -> {}", size(before), size(after));
+            println!(
+                "wasm-opt: medcode_bg.wasm {} -> {}",
+                size(before),
+                size(after)
+            );
         }
         Err(e) => {
             let _ = fs::remove_file(&tmp);
@@ -215,7 +243,10 @@ fn same_exports(before: &Path, after: &Path) -> Result<(), String> {
             format!("`{}` was {} and is now {now}", x.name, x.kind)
         })
         .collect();
-    Err(format!("wasm-opt changed the module's exports: {}", changed.join("; ")))
+    Err(format!(
+        "wasm-opt changed the module's exports: {}",
+        changed.join("; ")
+    ))
 }
 
 /// When node is installed: the optimised module must instantiate through the generated glue, and
@@ -249,8 +280,15 @@ if (m.Trainer) {
         Ok(())
     } else {
         let err = String::from_utf8_lossy(&out.stderr);
-        let line = err.lines().find(|l| l.contains("Error")).unwrap_or("").trim().to_string();
-        Err(format!("the optimised module does not instantiate in node: {line}"))
+        let line = err
+            .lines()
+            .find(|l| l.contains("Error"))
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        Err(format!(
+            "the optimised module does not instantiate in node: {line}"
+        ))
     }
 }
 
@@ -410,7 +448,11 @@ fn pkg_files(pkg: &Path) -> Result<Vec<(String, u64)>, String> {
                 walk(&path, base, out)?;
             } else {
                 let rel = path.strip_prefix(base).unwrap_or(&path);
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 out.push((rel, entry.metadata()?.len()));
             }
         }
@@ -447,7 +489,8 @@ pub fn build_id(pkg: &Path) -> Result<String, String> {
         if rel == "build-id.js" {
             continue;
         }
-        let bytes = fs::read(pkg.join(&rel)).map_err(|e| format!("cannot read www/pkg/{rel}: {e}"))?;
+        let bytes =
+            fs::read(pkg.join(&rel)).map_err(|e| format!("cannot read www/pkg/{rel}: {e}"))?;
         h.write(rel.as_bytes());
         h.write(&[0]);
         h.write(&(bytes.len() as u64).to_le_bytes());
@@ -481,8 +524,14 @@ dependencies = [
 name = "js-sys"
 version = "0.3.77"
 "#;
-        assert_eq!(locked_version(lock, "wasm-bindgen").unwrap().as_deref(), Some("0.2.130"));
-        assert_eq!(locked_version(lock, "js-sys").unwrap().as_deref(), Some("0.3.77"));
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").unwrap().as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(
+            locked_version(lock, "js-sys").unwrap().as_deref(),
+            Some("0.3.77")
+        );
         assert_eq!(locked_version(lock, "serde").unwrap(), None);
         let twice = format!("{lock}\n[[package]]\nname = \"js-sys\"\nversion = \"0.3.80\"\n");
         assert!(locked_version(&twice, "js-sys").is_err());
@@ -490,7 +539,10 @@ version = "0.3.77"
 
     #[test]
     fn bindgen_version_output() {
-        assert_eq!(parse_bindgen_version("wasm-bindgen 0.2.130\n").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            parse_bindgen_version("wasm-bindgen 0.2.130\n").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(parse_bindgen_version(""), None);
     }
 
@@ -509,7 +561,14 @@ version = "0.3.77"
         section(&mut m, 3, &[1, 0]);
         section(&mut m, 4, &[1, 0x6f, 0, 2]);
         section(&mut m, 5, &[1, 0, 1]);
-        section(&mut m, 7, &[4, 1, b'f', 0, 0, 2, b't', b'0', 1, 0, 4, b'r', b'e', b'f', b's', 1, 1, 3, b'm', b'e', b'm', 2, 0]);
+        section(
+            &mut m,
+            7,
+            &[
+                4, 1, b'f', 0, 0, 2, b't', b'0', 1, 0, 4, b'r', b'e', b'f', b's', 1, 1, 3, b'm',
+                b'e', b'm', 2, 0,
+            ],
+        );
         section(&mut m, 10, &[1, 2, 0, 0x0b]);
         let ex = wasm_exports(&m).expect("parses");
         let kind = |n: &str| ex.iter().find(|e| e.name == n).map(|e| e.kind);

@@ -50,7 +50,9 @@ fn main() -> ExitCode {
 fn no_args(cmd: &str, rest: &[String]) -> Result<(), String> {
     match rest.first() {
         None => Ok(()),
-        Some(a) => Err(format!("`{cmd}` takes no arguments, got `{a}` (see `cargo xtask --help`)")),
+        Some(a) => Err(format!(
+            "`{cmd}` takes no arguments, got `{a}` (see `cargo xtask --help`)"
+        )),
     }
 }
 
@@ -63,24 +65,39 @@ fn serve_cmd(rest: &[String]) -> Result<(), String> {
         } else if let Some(v) = a.strip_prefix("--port=") {
             v
         } else {
-            return Err(format!("unknown option `{a}` for serve (usage: cargo xtask serve [--port 8080])"));
+            return Err(format!(
+                "unknown option `{a}` for serve (usage: cargo xtask serve [--port 8080])"
+            ));
         };
         port = value.parse().map_err(|_| format!("bad port `{value}`"))?;
     }
     build::build()?;
     let root = util::root().join("www");
-    let listener = serve::bind(port).map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
+    let listener =
+        serve::bind(port).map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("\nServing {} on http://{addr}/  (Ctrl-C to stop)", root.display());
+    println!(
+        "\nServing {} on http://{addr}/  (Ctrl-C to stop)",
+        root.display()
+    );
     serve::serve_forever(listener, root, true);
     Ok(())
 }
 
 fn codesets() -> Result<(), String> {
     util::run(util::cargo().args(["run", "--release", "--bin", "medcode", "--", "compile"]))?;
-    println!("\nRecompiled codesets/compiled/. Changes to commit:");
     // Informational only: a missing git must not fail the command.
-    let _ = util::run(std::process::Command::new("git").args(["status", "--short", "--", "codesets/compiled"]));
+    let status = util::output(std::process::Command::new("git").args([
+        "status",
+        "--short",
+        "--",
+        "codesets/compiled",
+    ]));
+    match status.as_deref().map(str::trim) {
+        Some("") => println!("\ncodesets/compiled/ is unchanged: the committed bytes are current."),
+        Some(changes) => println!("\ncodesets/compiled/ changed; commit it:\n{changes}"),
+        None => println!("\nRecompiled codesets/compiled/ (git status unavailable)."),
+    }
     Ok(())
 }
 

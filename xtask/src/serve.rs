@@ -42,7 +42,11 @@ pub fn spawn(root: PathBuf) -> io::Result<String> {
 }
 
 pub fn mime(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -92,7 +96,9 @@ pub fn resolve(root: &Path, target: &str) -> Resolved {
     if !path.starts_with('/') {
         return Resolved::BadRequest;
     }
-    let Some(decoded) = percent_decode(path) else { return Resolved::BadRequest };
+    let Some(decoded) = percent_decode(path) else {
+        return Resolved::BadRequest;
+    };
     if decoded.contains(['\0', '\\']) {
         return Resolved::BadRequest;
     }
@@ -137,15 +143,38 @@ fn handle(stream: TcpStream, root: &Path, log: bool) -> io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let head = method == "HEAD";
     let status = if method != "GET" && !head {
-        respond(&mut out, 405, "Method Not Allowed", &[("Allow", "GET, HEAD")], b"method not allowed\n", head)?
+        respond(
+            &mut out,
+            405,
+            "Method Not Allowed",
+            &[("Allow", "GET, HEAD")],
+            b"method not allowed\n",
+            head,
+        )?
     } else {
         match resolve(root, target) {
             Resolved::File(path) => match fs::read(&path) {
-                Ok(body) => respond(&mut out, 200, "OK", &[("Content-Type", mime(&path))], &body, head)?,
+                Ok(body) => respond(
+                    &mut out,
+                    200,
+                    "OK",
+                    &[("Content-Type", mime(&path))],
+                    &body,
+                    head,
+                )?,
                 Err(_) => respond(&mut out, 404, "Not Found", &[], b"not found\n", head)?,
             },
-            Resolved::Redirect(to) => respond(&mut out, 301, "Moved Permanently", &[("Location", &to)], b"", head)?,
-            Resolved::BadRequest => respond(&mut out, 400, "Bad Request", &[], b"bad request\n", head)?,
+            Resolved::Redirect(to) => respond(
+                &mut out,
+                301,
+                "Moved Permanently",
+                &[("Location", &to)],
+                b"",
+                head,
+            )?,
+            Resolved::BadRequest => {
+                respond(&mut out, 400, "Bad Request", &[], b"bad request\n", head)?
+            }
             Resolved::Forbidden => respond(&mut out, 403, "Forbidden", &[], b"forbidden\n", head)?,
             Resolved::NotFound => respond(&mut out, 404, "Not Found", &[], b"not found\n", head)?,
         }
@@ -189,11 +218,19 @@ mod tests {
     use super::*;
 
     fn site() -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-serve-{}-{:?}", std::process::id(), thread::current().id()));
+        let dir = std::env::temp_dir().join(format!(
+            "xtask-serve-{}-{:?}",
+            std::process::id(),
+            thread::current().id()
+        ));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("www/pkg")).unwrap();
         fs::create_dir_all(dir.join("www/docs")).unwrap();
-        fs::write(dir.join("www/index.html"), "<!doctype html><title>t</title>").unwrap();
+        fs::write(
+            dir.join("www/index.html"),
+            "<!doctype html><title>t</title>",
+        )
+        .unwrap();
         fs::write(dir.join("www/docs/index.html"), "docs").unwrap();
         fs::write(dir.join("www/pkg/medcode_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         fs::write(dir.join("www/a b.js"), "1").unwrap();
@@ -226,7 +263,10 @@ mod tests {
         let canon = |p: &str| Resolved::File(www.join(p).canonicalize().unwrap());
         assert_eq!(resolve(&www, "/"), canon("index.html"));
         assert_eq!(resolve(&www, "/index.html?v=1#x"), canon("index.html"));
-        assert_eq!(resolve(&www, "/pkg/medcode_bg.wasm"), canon("pkg/medcode_bg.wasm"));
+        assert_eq!(
+            resolve(&www, "/pkg/medcode_bg.wasm"),
+            canon("pkg/medcode_bg.wasm")
+        );
         assert_eq!(resolve(&www, "/a%20b.js"), canon("a b.js"));
         assert_eq!(resolve(&www, "/docs/"), canon("docs/index.html"));
         assert_eq!(resolve(&www, "/docs"), Resolved::Redirect("/docs/".into()));
@@ -234,7 +274,10 @@ mod tests {
         assert_eq!(resolve(&www, "/pkg/"), Resolved::NotFound);
         assert_eq!(resolve(&www, "/../secret.txt"), Resolved::Forbidden);
         assert_eq!(resolve(&www, "/%2e%2e/secret.txt"), Resolved::Forbidden);
-        assert_eq!(resolve(&www, "/pkg/..%2f..%2fsecret.txt"), Resolved::Forbidden);
+        assert_eq!(
+            resolve(&www, "/pkg/..%2f..%2fsecret.txt"),
+            Resolved::Forbidden
+        );
         assert_eq!(resolve(&www, "/..\\secret.txt"), Resolved::BadRequest);
         assert_eq!(resolve(&www, "/%zz"), Resolved::BadRequest);
         assert_eq!(resolve(&www, "http://x/"), Resolved::BadRequest);
@@ -254,16 +297,25 @@ mod tests {
     fn serves_over_http() {
         let dir = site();
         let base = spawn(dir.join("www")).unwrap();
-        let r = get(&base, "GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+        let r = get(
+            &base,
+            "GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n",
+        );
         assert!(r.starts_with("HTTP/1.1 200 OK\r\n"), "{r}");
         assert!(r.contains("Content-Type: text/html; charset=utf-8\r\n"));
         assert!(r.contains("Cache-Control: no-cache\r\n"));
         assert!(r.contains("Connection: close\r\n"));
         assert!(r.ends_with("<!doctype html><title>t</title>"));
         let r = get(&base, "GET /pkg/medcode_bg.wasm HTTP/1.1\r\n\r\n");
-        assert!(r.contains("Content-Type: application/wasm\r\n") && r.contains("Content-Length: 8\r\n"), "{r}");
+        assert!(
+            r.contains("Content-Type: application/wasm\r\n") && r.contains("Content-Length: 8\r\n"),
+            "{r}"
+        );
         let r = get(&base, "HEAD /pkg/medcode_bg.wasm HTTP/1.1\r\n\r\n");
-        assert!(r.starts_with("HTTP/1.1 200") && r.ends_with("\r\n\r\n"), "{r}");
+        assert!(
+            r.starts_with("HTTP/1.1 200") && r.ends_with("\r\n\r\n"),
+            "{r}"
+        );
         assert!(get(&base, "GET /nope HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 404"));
         assert!(get(&base, "GET /../secret.txt HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 403"));
         assert!(get(&base, "POST / HTTP/1.1\r\n\r\n").starts_with("HTTP/1.1 405"));

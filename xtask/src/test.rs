@@ -34,7 +34,9 @@ pub fn test() -> Result<(), String> {
     let root = util::root();
     let mut steps: Vec<Step> = Vec::new();
 
-    let step = |steps: &mut Vec<Step>, name: &'static str, f: &mut dyn FnMut() -> Result<String, String>| {
+    let step = |steps: &mut Vec<Step>,
+                name: &'static str,
+                f: &mut dyn FnMut() -> Result<String, String>| {
         println!("\n==== xtask test: {name}");
         let t = Instant::now();
         let outcome = match f() {
@@ -45,18 +47,28 @@ pub fn test() -> Result<(), String> {
             }
         };
         let ok = matches!(outcome, Outcome::Pass(_));
-        steps.push(Step { name, outcome, secs: t.elapsed().as_secs_f64() });
+        steps.push(Step {
+            name,
+            outcome,
+            secs: t.elapsed().as_secs_f64(),
+        });
         ok
     };
     let skip = |steps: &mut Vec<Step>, name: &'static str, why: &str| {
         println!("\n==== xtask test: {name}: skipped ({why})");
-        steps.push(Step { name, outcome: Outcome::Skip(why.to_string()), secs: 0.0 });
+        steps.push(Step {
+            name,
+            outcome: Outcome::Skip(why.to_string()),
+            secs: 0.0,
+        });
     };
 
     step(&mut steps, "cargo test --workspace", &mut || {
         run(util::cargo().args(["test", "--workspace", "--no-fail-fast"])).map(|()| String::new())
     });
-    let built = step(&mut steps, "build (www/pkg)", &mut || crate::build::build().map(|()| String::new()));
+    let built = step(&mut steps, "build (www/pkg)", &mut || {
+        crate::build::build().map(|()| String::new())
+    });
     let npm = step(&mut steps, "npm dependencies", &mut ensure_npm_deps_note);
 
     if built {
@@ -65,7 +77,8 @@ pub fn test() -> Result<(), String> {
             if files.is_empty() {
                 return Err("no tests/wasm/*.test.mjs found".into());
             }
-            run(Command::new("node").arg("--test").args(&files)).map(|()| format!("{} file(s)", files.len()))
+            run(Command::new("node").arg("--test").args(&files))
+                .map(|()| format!("{} file(s)", files.len()))
         });
     } else {
         skip(&mut steps, "node --test tests/wasm", "build failed");
@@ -74,18 +87,29 @@ pub fn test() -> Result<(), String> {
     let e2e_files = test_files(&root.join("tests/e2e")).unwrap_or_default();
     if e2e_files.is_empty() {
         println!("\n==== xtask test: node --test tests/e2e: no e2e tests");
-        steps.push(Step { name: "node --test tests/e2e", outcome: Outcome::Skip("no e2e tests".into()), secs: 0.0 });
+        steps.push(Step {
+            name: "node --test tests/e2e",
+            outcome: Outcome::Skip("no e2e tests".into()),
+            secs: 0.0,
+        });
     } else if !built {
         skip(&mut steps, "node --test tests/e2e", "build failed");
     } else if !npm {
-        skip(&mut steps, "node --test tests/e2e", "npm dependencies failed");
+        skip(
+            &mut steps,
+            "node --test tests/e2e",
+            "npm dependencies failed",
+        );
     } else {
         step(&mut steps, "node --test tests/e2e", &mut || {
             ensure_chromium()?;
-            let base = crate::serve::spawn(root.join("www")).map_err(|e| format!("cannot start the static server: {e}"))?;
+            let base = crate::serve::spawn(root.join("www"))
+                .map_err(|e| format!("cannot start the static server: {e}"))?;
             println!("static server for e2e: {base}/ (MEDCODE_BASE_URL)");
             let mut cmd = Command::new("node");
-            cmd.env("MEDCODE_BASE_URL", &base).arg("--test").args(&e2e_files);
+            cmd.env("MEDCODE_BASE_URL", &base)
+                .arg("--test")
+                .args(&e2e_files);
             run(&mut cmd).map(|()| format!("{} file(s)", e2e_files.len()))
         });
     }
@@ -108,13 +132,25 @@ pub fn test() -> Result<(), String> {
                 ("SKIP", w.as_str())
             }
         };
-        let time = if matches!(s.outcome, Outcome::Skip(_)) { String::new() } else { format!("{:.1}s", s.secs) };
-        println!("  {tag}  {:<26} {:>7}  {}", s.name, time, note.lines().next().unwrap_or(""));
+        let time = if matches!(s.outcome, Outcome::Skip(_)) {
+            String::new()
+        } else {
+            format!("{:.1}s", s.secs)
+        };
+        println!(
+            "  {tag}  {:<26} {:>7}  {}",
+            s.name,
+            time,
+            note.lines().next().unwrap_or("")
+        );
     }
     println!("  total {}", secs(t0.elapsed()));
     println!("steps: {passed} passed, {failed} failed, {skipped} skipped");
-    let failures: Vec<&str> =
-        steps.iter().filter(|s| matches!(s.outcome, Outcome::Fail(_))).map(|s| s.name).collect();
+    let failures: Vec<&str> = steps
+        .iter()
+        .filter(|s| matches!(s.outcome, Outcome::Fail(_)))
+        .map(|s| s.name)
+        .collect();
     if failures.is_empty() {
         Ok(())
     } else {
@@ -156,11 +192,15 @@ fn ensure_npm_deps_note() -> Result<String, String> {
         return Err("package-lock.json is missing".into());
     };
     // npm writes node_modules/.package-lock.json on every install: the best "installed at".
-    let installed = mtime(&root.join("node_modules/.package-lock.json")).or_else(|| mtime(&root.join("node_modules")));
+    let installed = mtime(&root.join("node_modules/.package-lock.json"))
+        .or_else(|| mtime(&root.join("node_modules")));
     match installed {
         Some(t) if t >= lock_time => Ok("node_modules is current (npm ci not needed)".into()),
-        Some(_) => run(Command::new("npm").arg("ci")).map(|()| "npm ci (node_modules was older than package-lock.json)".into()),
-        None => run(Command::new("npm").arg("ci")).map(|()| "npm ci (node_modules was missing)".into()),
+        Some(_) => run(Command::new("npm").arg("ci"))
+            .map(|()| "npm ci (node_modules was older than package-lock.json)".into()),
+        None => {
+            run(Command::new("npm").arg("ci")).map(|()| "npm ci (node_modules was missing)".into())
+        }
     }
 }
 
@@ -178,7 +218,9 @@ fn ensure_chromium() -> Result<(), String> {
         if Path::new(CHROMIUM).exists() {
             return Ok(());
         }
-        return Err(format!("apt-get install chromium did not provide {CHROMIUM}"));
+        return Err(format!(
+            "apt-get install chromium did not provide {CHROMIUM}"
+        ));
     }
     Err(format!(
         "{CHROMIUM} is missing; install it with: sudo apt-get update && sudo apt-get install -y chromium chromium-driver"

@@ -25,7 +25,11 @@ pub fn display(cmd: &Command) -> String {
     }
     let prog = cmd.get_program().to_string_lossy();
     // `cargo` launched through $CARGO is a long toolchain path: show it as `cargo`.
-    let prog = if prog.ends_with("/cargo") { "cargo".into() } else { prog };
+    let prog = if prog.ends_with("/cargo") {
+        "cargo".into()
+    } else {
+        prog
+    };
     s.push_str(&prog);
     for a in cmd.get_args() {
         let a = a.to_string_lossy();
@@ -46,7 +50,9 @@ pub fn run(cmd: &mut Command) -> Result<(), String> {
     }
     let shown = display(cmd);
     println!("$ {shown}");
-    let status = cmd.status().map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -59,8 +65,14 @@ pub fn output(cmd: &mut Command) -> Option<String> {
     if cmd.get_current_dir().is_none() {
         cmd.current_dir(root());
     }
-    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = cmd
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 pub fn secs(d: Duration) -> String {
