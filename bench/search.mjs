@@ -122,7 +122,7 @@ function latency(fn, queries) {
   }
   const sorted = Array.from(times).sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted[sorted.length - 1], mean };
+  return { p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted[sorted.length - 1], mean, times };
 }
 
 // ---------------------------------------------------------------- main
@@ -243,6 +243,11 @@ async function main() {
   const flexRatio = flexE.lat.p95 / ours.lat.p95;
   const miniRatio = miniE.lat.p95 / ours.lat.p95;
   console.log(`  FlexSearch p95 / ours p95 = ${flexRatio.toFixed(1)}x    MiniSearch p95 / ours p95 = ${miniRatio.toFixed(1)}x`);
+  const slowest = Array.from(ours.lat.times, (x, i) => [x, typed[i]])
+    .sort((a, b) => b[0] - a[0])
+    .slice(0, 5)
+    .map(([x, q]) => `"${q}" ${fmtMs(x)}`);
+  console.log(`  slowest of ours: ${slowest.join(', ')}`);
 
   // --- accuracy on the full queries
   const accRows = [];
