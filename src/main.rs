@@ -174,7 +174,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
                     }
                 }
             }
-            print!("{out}");
+            print_out(&out);
             Ok(())
         }
         "compile" => {
@@ -186,7 +186,15 @@ fn run(args: &[String]) -> Result<(), Failure> {
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
-    println!("{}", serde_json::to_string_pretty(value).expect("views always serialise"));
+    let mut text = serde_json::to_string_pretty(value).expect("views always serialise");
+    text.push('\n');
+    print_out(&text);
+}
+
+/// Writes to stdout; a closed pipe (`medcode codes ... | head`) just ends the output.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn repo_path(rel: &str) -> PathBuf {

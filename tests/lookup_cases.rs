@@ -18,6 +18,15 @@ fn check(view: &LookupView, expectation: &str) -> Result<(), String> {
         },
         Some((key, value)) => match key {
             "kind" => serde_json::to_value(view.kind).unwrap() == value,
+            "status" => serde_json::to_value(view.status).unwrap() == value,
+            "seventh-code" => view
+                .seventh_characters
+                .as_ref()
+                .is_some_and(|s| s.characters.iter().any(|c| c.code.as_deref() == Some(value))),
+            "seventh-current" => view
+                .seventh_characters
+                .as_ref()
+                .is_some_and(|s| s.characters.iter().any(|c| c.current && c.character.to_string() == value)),
             "code" => view.code == value,
             "title" => view.title.as_deref().is_some_and(|t| t.contains(&words(value))),
             "note" => {

@@ -40,7 +40,7 @@ fn default_marker_positions(terms: &[&str]) -> Vec<usize> {
 }
 
 /// The compiled search index over tabular entries (categories, subcategories, codes).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SearchIndex {
     /// Node id of each searchable entry (document).
     pub doc_nodes: Vec<u32>,
@@ -55,7 +55,62 @@ pub struct SearchIndex {
     posting_field: Vec<u8>,
     /// Length, in essential terms, of the shortest field (title or inclusion term) holding the term.
     posting_len: Vec<u8>,
+    /// Derived at load, not stored: the postings turned around (document -> its postings, in
+    /// term order), to test "does this entry have a word starting with 'he'" without walking
+    /// every posting of every such word.
+    #[serde(skip)]
+    doc_posting_start: Vec<u32>,
+    #[serde(skip)]
+    doc_postings: Vec<u32>,
+    /// The term of each entry of `doc_postings`.
+    #[serde(skip)]
+    doc_posting_terms: Vec<u32>,
+    /// Per-query work arrays, kept between queries so a keystroke does not clear 47,000 entries.
+    #[serde(skip)]
+    scratch: std::sync::Mutex<Scratch>,
 }
+
+/// Per-document accumulators for one query; only touched entries are reset afterwards.
+#[derive(Debug, Default)]
+struct Scratch {
+    score: Vec<f32>,
+    best_in_slot: Vec<f32>,
+    seen_slot: Vec<u8>,
+    matched: Vec<u8>,
+    shortest: Vec<u8>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn ready(&mut self, n: usize) {
+        if self.score.len() != n {
+            *self = Scratch {
+                score: vec![0.0; n],
+                best_in_slot: vec![0.0; n],
+                seen_slot: vec![u8::MAX; n],
+                matched: vec![0; n],
+                shortest: vec![u8::MAX; n],
+                touched: Vec::new(),
+            };
+        }
+    }
+
+    fn reset(&mut self) {
+        for &d in &self.touched {
+            let d = d as usize;
+            self.score[d] = 0.0;
+            self.best_in_slot[d] = 0.0;
+            self.seen_slot[d] = u8::MAX;
+            self.matched[d] = 0;
+            self.shortest[d] = u8::MAX;
+        }
+        self.touched.clear();
+    }
+}
+
+/// Above this many postings, a prefix slot is checked against the entries the other words
+/// already found rather than walked posting by posting.
+const PREFIX_WALK_LIMIT: usize = 4_000;
 
 const DOC_REPORTABLE: u8 = 1;
 const DOC_DEFAULT: u8 = 2;
@@ -156,6 +211,46 @@ impl SearchIndex {
         index
     }
 
+    /// Builds what is derived at load time, and checks the decoded arrays agree in length so a
+    /// query can never index out of bounds.
+    pub fn prepare(&mut self) -> Result<(), String> {
+        let n = self.doc_nodes.len();
+        let p = self.posting_doc.len();
+        let consistent = self.doc_flags.len() == n
+            && self.posting_start.len() == self.terms.len() + 1
+            && self.posting_field.len() == p
+            && self.posting_len.len() == p
+            && self.posting_start.windows(2).all(|w| w[0] <= w[1])
+            && self.posting_start.last().is_some_and(|&l| l as usize == p)
+            && self.posting_doc.iter().all(|&d| (d as usize) < n);
+        if !consistent {
+            return Err("search index arrays do not agree".into());
+        }
+        let mut start = vec![0u32; n + 1];
+        for &d in &self.posting_doc {
+            start[d as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut postings = vec![0u32; p];
+        let mut terms = vec![0u32; p];
+        // Postings are in term order, so each document's list comes out in term order too.
+        for t in 0..self.terms.len() {
+            for i in self.postings(t) {
+                let d = self.posting_doc[i] as usize;
+                postings[fill[d] as usize] = i as u32;
+                terms[fill[d] as usize] = t as u32;
+                fill[d] += 1;
+            }
+        }
+        self.doc_posting_start = start;
+        self.doc_postings = postings;
+        self.doc_posting_terms = terms;
+        Ok(())
+    }
+
     pub fn doc_count(&self) -> usize {
         self.doc_nodes.len()
     }
@@ -187,6 +282,10 @@ impl SearchIndex {
     /// 0.7 to 1.0 (longer prefixes count more), another form of the word 0.75, misspelling 0.85
     /// (one edit) or 0.7 (two).
     fn resolve(&self, word: &str, is_prefix: bool) -> Vec<(usize, f32)> {
+        if is_prefix && word.len() < 2 {
+            // One letter says nothing yet about the word being typed.
+            return Vec::new();
+        }
         if let Some(t) = self.exact(word) {
             if !is_prefix {
                 let mut found = vec![(t, 1.0)];
@@ -238,51 +337,73 @@ impl SearchIndex {
     /// Scores documents for a list of query slots; each slot is the set of terms one query word
     /// may stand for. Returns (doc, score) for the best `limit` documents.
     fn rank(&self, slots: &[Vec<(usize, f32)>], wants_default: bool, limit: usize) -> Vec<(u32, f32)> {
-        let n = self.doc_nodes.len();
-        let mut score = vec![0f32; n];
-        let mut best_in_slot = vec![0f32; n];
-        let mut seen_slot = vec![u8::MAX; n];
-        let mut matched = vec![0u8; n];
-        let mut shortest = vec![u8::MAX; n];
-        let mut touched: Vec<u32> = Vec::new();
-        for (s, slot) in slots.iter().enumerate() {
+        let mut guard = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
+        let sc = &mut *guard;
+        sc.ready(self.doc_nodes.len());
+        let credit = |sc: &mut Scratch, s: usize, doc: usize, p: usize, w: f32| {
+            let field = self.posting_field[p];
+            let mut value = w;
+            if field & IN_TITLE == 0 {
+                value *= 0.85;
+            }
+            if field & ESSENTIAL == 0 {
+                value *= 0.6;
+            }
+            sc.shortest[doc] = sc.shortest[doc].min(self.posting_len[p]);
+            if sc.seen_slot[doc] != s as u8 {
+                if sc.seen_slot[doc] == u8::MAX {
+                    sc.touched.push(doc as u32);
+                }
+                sc.seen_slot[doc] = s as u8;
+                sc.matched[doc] += 1;
+                sc.best_in_slot[doc] = value;
+                sc.score[doc] += value;
+            } else if value > sc.best_in_slot[doc] {
+                sc.score[doc] += value - sc.best_in_slot[doc];
+                sc.best_in_slot[doc] = value;
+            }
+        };
+        // Smallest slots first, so a broad prefix slot can be checked against what they found.
+        let mut order: Vec<usize> = (0..slots.len()).collect();
+        let size = |s: usize| slots[s].iter().map(|&(t, _)| self.postings(t).len()).sum::<usize>();
+        order.sort_by_key(|&s| size(s));
+        for (k, &s) in order.iter().enumerate() {
+            let slot = &slots[s];
+            if k > 0 && size(s) > PREFIX_WALK_LIMIT && slot.len() > 1 {
+                let (lo, hi) = (slot[0].0 as u32, slot[slot.len() - 1].0 as u32);
+                let contiguous = slot.iter().enumerate().all(|(i, &(t, _))| t as u32 == lo + i as u32);
+                if contiguous {
+                    let found: Vec<u32> = sc.touched.clone();
+                    for doc in found {
+                        let d = doc as usize;
+                        let range = self.doc_posting_start[d] as usize..self.doc_posting_start[d + 1] as usize;
+                        for (&p, &term) in self.doc_postings[range.clone()].iter().zip(&self.doc_posting_terms[range]) {
+                            if term >= lo && term <= hi {
+                                let (t, weight) = slot[(term - lo) as usize];
+                                credit(sc, s, d, p as usize, self.idf(t) * weight);
+                            }
+                        }
+                    }
+                    continue;
+                }
+            }
             for &(term, weight) in slot {
                 let w = self.idf(term) * weight;
                 for p in self.postings(term) {
-                    let doc = self.posting_doc[p] as usize;
-                    let field = self.posting_field[p];
-                    let mut value = w;
-                    if field & IN_TITLE == 0 {
-                        value *= 0.85;
-                    }
-                    if field & ESSENTIAL == 0 {
-                        value *= 0.6;
-                    }
-                    shortest[doc] = shortest[doc].min(self.posting_len[p]);
-                    if seen_slot[doc] != s as u8 {
-                        if seen_slot[doc] == u8::MAX {
-                            touched.push(doc as u32);
-                        }
-                        seen_slot[doc] = s as u8;
-                        matched[doc] += 1;
-                        best_in_slot[doc] = value;
-                        score[doc] += value;
-                    } else if value > best_in_slot[doc] {
-                        score[doc] += value - best_in_slot[doc];
-                        best_in_slot[doc] = value;
-                    }
+                    credit(sc, s, self.posting_doc[p] as usize, p, w);
                 }
             }
         }
         let wanted = slots.iter().filter(|s| !s.is_empty()).count().max(1) as f32;
-        let mut ranked: Vec<(u32, f32)> = touched
-            .into_iter()
-            .map(|doc| {
+        let mut ranked: Vec<(u32, f32)> = sc
+            .touched
+            .iter()
+            .map(|&doc| {
                 let d = doc as usize;
-                let m = matched[d] as f32;
+                let m = sc.matched[d] as f32;
                 let coverage = m / wanted;
-                let extra = (shortest[d] as f32 - m).max(0.0);
-                let mut s = score[d] * coverage * coverage / (1.0 + 0.12 * extra);
+                let extra = (sc.shortest[d] as f32 - m).max(0.0);
+                let mut s = sc.score[d] * coverage * coverage / (1.0 + 0.12 * extra);
                 if coverage >= 1.0 {
                     s *= 1.3;
                 }
@@ -295,6 +416,7 @@ impl SearchIndex {
                 (doc, s)
             })
             .collect();
+        sc.reset();
         let by_rank = |a: &(u32, f32), b: &(u32, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > limit {
             ranked.select_nth_unstable_by(limit, by_rank);
@@ -303,6 +425,7 @@ impl SearchIndex {
         ranked.sort_by(by_rank);
         ranked
     }
+
 }
 
 /// Whether a 7th-character table applies at or above a node (so it is not reportable as printed).
@@ -324,6 +447,9 @@ pub struct SearchHit {
     pub title: String,
     pub kind: Kind,
     pub reportable: bool,
+    /// `reportable`, `header` (needs more characters) or `invalid` (a 7th character the
+    /// tabular does not allow there). Validity by date is the lookup's business.
+    pub status: &'static str,
     /// "code", "title" or "inclusion_term": what the query matched.
     pub matched: &'static str,
     /// The inclusion term that matched, when it was one.
@@ -410,11 +536,13 @@ impl Icd10cm {
                 let node_id = self.search.doc_nodes[doc as usize];
                 let node = &self.nodes[node_id as usize];
                 let matched_text = self.matched_inclusion_term(node, &variants[v].0);
+                let reportable = self.is_reportable_node(node_id);
                 SearchHit {
                     code: node.code.clone(),
                     title: node.title.clone(),
                     kind: node.kind,
-                    reportable: self.is_reportable_node(node_id),
+                    reportable,
+                    status: if reportable { "reportable" } else { "header" },
                     matched: if matched_text.is_some() { "inclusion_term" } else { "title" },
                     matched_text,
                     expanded: if v == 0 { expanded_text.clone() } else { None },
@@ -474,6 +602,7 @@ impl Icd10cm {
                     code: code.code,
                     kind: Kind::Code,
                     reportable: code.allowed,
+                    status: if code.allowed { "reportable" } else { "invalid" },
                     matched: "code",
                     matched_text: None,
                     expanded: None,
@@ -485,11 +614,13 @@ impl Icd10cm {
 
     fn code_hit(&self, id: u32) -> SearchHit {
         let n = &self.nodes[id as usize];
+        let reportable = self.is_reportable_node(id);
         SearchHit {
             code: n.code.clone(),
             title: n.title.clone(),
             kind: n.kind,
-            reportable: self.is_reportable_node(id),
+            reportable,
+            status: if reportable { "reportable" } else { "header" },
             matched: "code",
             matched_text: None,
             expanded: None,

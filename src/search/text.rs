@@ -44,12 +44,16 @@ pub fn stem(word: &str) -> String {
 }
 
 /// Levenshtein distance, giving up (returning `max + 1`) as soon as it must exceed `max`.
+/// Words longer than 63 letters are never close to anything typed.
 pub fn edit_distance_within(a: &[u8], b: &[u8], max: usize) -> usize {
-    if a.len().abs_diff(b.len()) > max {
+    if a.len().abs_diff(b.len()) > max || a.len() > 63 || b.len() > 63 {
         return max + 1;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut prev = [0usize; 64];
+    let mut cur = [0usize; 64];
+    for (j, p) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];

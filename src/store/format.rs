@@ -127,5 +127,7 @@ pub fn decode(bytes: &[u8]) -> Result<Icd10cm, LoadError> {
     if found != expected {
         return Err(LoadError::ChecksumMismatch { expected, found });
     }
-    bincode::deserialize(body).map_err(|e| LoadError::Corrupt(e.to_string()))
+    let mut set: Icd10cm = bincode::deserialize(body).map_err(|e| LoadError::Corrupt(e.to_string()))?;
+    set.search.prepare().map_err(LoadError::Corrupt)?;
+    Ok(set)
 }

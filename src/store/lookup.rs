@@ -40,6 +40,10 @@ impl From<InputError> for LookupError {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LookupView {
     pub code: String,
+    /// The one-word answer for the date of service: `valid`, `not_valid_on_date`, `header`
+    /// (a category or subcategory: choose a code below it) or `invalid` (code-shaped, but the
+    /// tabular rules it out, e.g. a 7th character its table does not allow).
+    pub status: Status,
     pub title: Option<String>,
     pub kind: Kind,
     pub reportable: bool,
@@ -52,6 +56,15 @@ pub struct LookupView {
     pub children: Vec<ChildView>,
     pub notes: Vec<NoteView>,
     pub seventh_characters: Option<SeventhView>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Valid,
+    NotValidOnDate,
+    Header,
+    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,6 +112,11 @@ pub struct SeventhCharView {
     pub character: char,
     pub label: String,
     pub allowed: bool,
+    /// The full code this character makes with the looked-up leaf (S72.001 + A = S72.001A);
+    /// null when the lookup is of a category or subcategory.
+    pub code: Option<String>,
+    /// This is the 7th character of the looked-up code.
+    pub current: bool,
 }
 
 impl Icd10cm {
@@ -125,21 +143,32 @@ impl Icd10cm {
     fn node_view(&self, id: u32, date: Date) -> LookupView {
         let node = &self.nodes[id as usize];
         let reportable = self.is_reportable_node(id);
-        let (valid_on_date, validity, validity_text) = if reportable {
-            self.validity_for(&node.code, date)
-        } else {
-            let text = match self.seventh_table(id) {
-                Some(_) if node.is_leaf() => "Not reportable as printed: add a 7th character from the table below.".to_string(),
-                _ => "A header, not a reportable code: choose one of the codes below it.".to_string(),
-            };
-            (false, Vec::new(), text)
+        let (valid_on_date, validity, mut validity_text) = self.validity_for(&node.code, date);
+        let status = match (reportable, valid_on_date) {
+            (true, true) => Status::Valid,
+            (true, false) => Status::NotValidOnDate,
+            // A header now that was a reportable code on that date (A04.7 before its split).
+            (false, true) => Status::Valid,
+            (false, false) => Status::Header,
         };
+        if !reportable {
+            let how = match self.seventh_table(id) {
+                Some(_) if node.is_leaf() => "Not reportable as printed: add a 7th character from the table below.",
+                _ => "A header, not a reportable code: choose one of the codes below it.",
+            };
+            validity_text = if validity.is_empty() {
+                how.to_string()
+            } else {
+                format!("In FY2026: {how} Before that it was a reportable code: {validity_text}")
+            };
+        }
         let seventh_characters = match node.kind {
             Kind::Chapter | Kind::Section => None,
-            _ => self.seventh_table_view(id, node.is_leaf().then(|| format!("{:X<6}", crate::codes::without_dot(&node.code)))),
+            _ => self.seventh_table_view(id, node.is_leaf().then(|| node.code.clone()), None),
         };
         LookupView {
             code: node.code.clone(),
+            status,
             title: Some(node.title.clone()),
             kind: node.kind,
             reportable,
@@ -182,9 +211,15 @@ impl Icd10cm {
                 });
             validity_text = format!("Not a valid code: {why}");
         }
-        let six = format!("{:X<6}", crate::codes::without_dot(&self.nodes[code.base as usize].code));
+        let status = match (code.allowed, valid_on_date) {
+            (false, _) => Status::Invalid,
+            (true, true) => Status::Valid,
+            (true, false) => Status::NotValidOnDate,
+        };
+        let base_code = self.nodes[code.base as usize].code.clone();
         LookupView {
             code: code.code.clone(),
+            status,
             title: Some(code.title.clone()),
             kind: Kind::Code,
             reportable: code.allowed,
@@ -196,7 +231,7 @@ impl Icd10cm {
             ancestors: self.ancestors(Some(code.base)),
             children: Vec::new(),
             notes: self.notes_from(Some(code.base)),
-            seventh_characters: self.seventh_table_view(code.base, Some(six)),
+            seventh_characters: self.seventh_table_view(code.base, Some(base_code), Some(code.character)),
         }
     }
 
@@ -210,6 +245,7 @@ impl Icd10cm {
             .find_map(|n| self.node_id(&crate::codes::with_dot(&dotless[..n])));
         LookupView {
             code: code.to_string(),
+            status: if valid_on_date { Status::Valid } else { Status::NotValidOnDate },
             title: None,
             kind: Kind::Code,
             reportable: true,
@@ -237,10 +273,10 @@ impl Icd10cm {
             .unwrap_or_default();
         let valid = self.is_valid_on(code, date);
         let spans = windows.iter().map(|w| format!("{} to {}", w.from, w.to)).collect::<Vec<_>>().join(" and ");
-        let text = match (valid, windows.is_empty()) {
-            (_, true) => format!("Never valid in {}.", self.validity_edition),
-            (true, false) => format!("Valid on {date}. Valid for dates of service {spans}."),
-            (false, false) => format!("Not valid on {date}. Valid for dates of service {spans}."),
+        let text = if windows.is_empty() {
+            format!("Never a valid code in {}.", self.validity_edition)
+        } else {
+            format!("Valid for dates of service {spans}.")
         };
         (valid, windows, text)
     }
@@ -283,9 +319,10 @@ impl Icd10cm {
         out
     }
 
-    /// The 7th-character table for a node; with `six` (the first six characters of a leaf) each
-    /// character says whether it may follow them.
-    fn seventh_table_view(&self, id: u32, six: Option<String>) -> Option<SeventhView> {
+    /// The 7th-character table for a node; with `leaf` (a code taking a 7th character) each
+    /// character gives the full code it makes and whether the table allows it there.
+    fn seventh_table_view(&self, id: u32, leaf: Option<String>, current: Option<char>) -> Option<SeventhView> {
+        let six = leaf.as_deref().map(|c| format!("{:X<6}", crate::codes::without_dot(c)));
         let (at, table) = self.seventh_table(id)?;
         let source = &self.nodes[at as usize];
         let note = source
@@ -305,6 +342,8 @@ impl Icd10cm {
                     character: c.character,
                     label: c.label.clone(),
                     allowed: six.as_deref().map_or(true, |s| table.allows(s, c.character)),
+                    code: six.as_deref().map(|s| crate::codes::with_dot(&format!("{s}{}", c.character))),
+                    current: current == Some(c.character),
                 })
                 .collect(),
         })

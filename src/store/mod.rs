@@ -7,7 +7,7 @@ mod lookup;
 pub mod model;
 
 pub use format::LoadError;
-pub use lookup::{AncestorView, ChildView, LookupError, LookupView, NoteView, SeventhView, WindowView};
+pub use lookup::{AncestorView, ChildView, LookupError, LookupView, NoteView, SeventhView, Status, WindowView};
 pub use model::Icd10cm;
 
 use crate::codes::{with_dot, without_dot, Date};

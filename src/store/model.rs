@@ -173,7 +173,7 @@ pub struct CodeValidity {
     pub windows: Vec<Window>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Icd10cm {
     /// Human-readable edition, e.g. "ICD-10-CM FY2026 (April 1, 2026 update)".
     pub edition: String,
