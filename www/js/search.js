@@ -6,6 +6,17 @@ import { h, replaceChildren } from './dom.js';
 const LIMIT = 20;
 const NARROW = '(max-width: 800px)';
 
+/** The badge of each SearchHit `status` (docs/wasm-api.md); the core decides the status. */
+const HIT_BADGES = {
+  reportable: ['badge-reportable', 'Reportable'],
+  header: ['badge-header', 'Header'],
+  invalid: ['badge-invalid', 'Invalid'],
+};
+
+function hitBadge(hit) {
+  return HIT_BADGES[hit.status] ?? ['badge-muted', 'Unknown'];
+}
+
 export class SearchPanel {
   /**
    * @param {object} opts
@@ -114,7 +125,7 @@ export class SearchPanel {
   }
 
   option(hit, i) {
-    const header = hit.reportable === false;
+    const [badgeClass, badgeText] = hitBadge(hit);
     return h('li', {
       id: `result-${i}`,
       role: 'option',
@@ -123,7 +134,7 @@ export class SearchPanel {
       data: { index: i, code: hit.code },
     },
       h('span', { class: 'result-code' }, hit.code),
-      h('span', { class: ['badge', header ? 'badge-header' : 'badge-reportable'] }, header ? 'Header' : 'Reportable'),
+      h('span', { class: ['badge', badgeClass] }, badgeText),
       h('span', { class: 'result-title' }, hit.title ?? '(no title in the FY2026 tabular list)'),
       hit.matched_text != null && hit.matched_text !== ''
         ? h('span', { class: 'result-match' }, 'matched inclusion term: ', h('q', null, hit.matched_text))
