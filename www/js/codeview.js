@@ -37,6 +37,15 @@ const KIND_NAMES = {
   code: 'Code',
 };
 
+/** How a note's own level is named ("this category" on E11). */
+const OWN_NAMES = {
+  chapter: 'chapter',
+  section: 'section',
+  category: 'category',
+  subcategory: 'subcategory',
+  code: 'code',
+};
+
 /** How a code of a given kind is written in headings ("Chapter 4", "E08-E13", "E11.22"). */
 export function displayCode(code, kind) {
   return kind === 'chapter' ? `Chapter ${code}` : code;
@@ -77,29 +86,44 @@ function breadcrumb(ancestors, date) {
 }
 
 /**
- * Which of the three states the core's answer describes (per docs/wasm-api.md):
- * valid on the date; a header (not reportable, and no validity windows because it needs more
- * characters); or a code that is not valid on the date.
+ * How each `status` of a LookupView (docs/wasm-api.md) is shown: the badge under the heading,
+ * the class of the validity box and its first line. The core decides the status; this only
+ * names it.
  */
-export function codeStatus(view) {
-  if (view.valid_on_date === true) return 'valid';
-  if (view.reportable === false && !(view.validity?.length)) return 'header';
-  return 'invalid';
-}
-
-const STATUS_BADGES = {
-  valid: ['badge-reportable', 'Reportable'],
-  header: ['badge-header', 'Header'],
+const STATUS = {
+  valid: {
+    badge: ['badge-reportable', 'Reportable'],
+    box: 'is-valid',
+    head: (date) => `Valid on ${date}`,
+  },
+  not_valid_on_date: {
+    badge: ['badge-invalid', 'Not valid on date'],
+    box: 'is-invalid',
+    head: (date) => `Not valid on ${date}`,
+  },
+  header: {
+    badge: ['badge-header', 'Header'],
+    box: 'is-header',
+    head: () => 'Header — not reportable; choose a more specific code',
+  },
+  invalid: {
+    badge: ['badge-invalid', 'Invalid'],
+    box: 'is-invalid',
+    head: () => 'Not a valid code',
+  },
 };
 
-function statusBadge(view) {
-  const status = codeStatus(view);
-  if (STATUS_BADGES[status]) return STATUS_BADGES[status];
-  return view.reportable === false ? ['badge-invalid', 'Not reportable'] : ['badge-reportable', 'Reportable'];
+/** The presentation of `view.status`; an unknown status is shown as such, never guessed. */
+function statusOf(view) {
+  return STATUS[view.status] ?? {
+    badge: ['badge-muted', 'Status unknown'],
+    box: 'is-unknown',
+    head: () => 'The core did not say whether this code is valid',
+  };
 }
 
 function head(view) {
-  const [badgeClass, badgeText] = statusBadge(view);
+  const [badgeClass, badgeText] = statusOf(view).badge;
   const kindName = KIND_NAMES[view.kind] ?? view.kind;
   return h('header', { class: ['entry-head', `depth-${Math.min(view.ancestors?.length ?? 0, 5)}`] },
     h('h1', { id: 'entry-heading', class: 'entry-heading', tabindex: '-1' },
@@ -111,6 +135,10 @@ function head(view) {
     h('p', { class: 'entry-badges' },
       h('span', { class: ['badge', badgeClass] }, badgeText),
       h('span', { class: 'entry-kind' }, kindName),
+      // A code on its date that the current tabular has since split (A04.7 before FY2018).
+      view.status === 'valid' && view.reportable === false
+        ? h('span', { class: 'badge badge-muted' }, 'A header in the current tabular')
+        : null,
       view.in_tabular === false
         ? h('span', { class: 'badge badge-muted' }, 'Known only from the CMS validity file')
         : null,
@@ -119,19 +147,9 @@ function head(view) {
 }
 
 function validity(view) {
-  const date = view.date;
-  const status = codeStatus(view);
-  if (status === 'header') {
-    return h('section', { class: 'validity is-header', aria: { label: 'Validity' } },
-      h('p', { class: 'validity-head' },
-        'Header — not reportable; choose a more specific code'),
-      view.validity_text ? h('p', { class: 'validity-text' }, view.validity_text) : null,
-    );
-  }
-  const ok = status === 'valid';
-  return h('section', { class: ['validity', ok ? 'is-valid' : 'is-invalid'], aria: { label: 'Validity' } },
-    h('p', { class: 'validity-head' },
-      ok ? `Valid on ${date}` : `Not valid on ${date}`),
+  const status = statusOf(view);
+  return h('section', { class: ['validity', status.box], aria: { label: 'Validity' } },
+    h('p', { class: 'validity-head' }, status.head(view.date)),
     view.validity_text ? h('p', { class: 'validity-text' }, view.validity_text) : null,
   );
 }
@@ -140,7 +158,7 @@ function children(view, date) {
   const id = 'children-heading';
   return h('section', { class: 'block children', aria: { labelledby: id } },
     h('h2', { id, class: 'block-title' },
-      view.reportable === false ? 'Choose a more specific code' : `Codes under ${displayCode(view.code, view.kind)}`),
+      childrenTitle(view)),
     h('ul', { class: 'child-list' }, view.children.map((c) =>
       h('li', { class: 'child' },
         h('a', { href: codeHref(c.code, date), class: 'child-link' },
@@ -155,32 +173,74 @@ function children(view, date) {
   );
 }
 
+function childrenTitle(view) {
+  if (view.status === 'header') return 'Choose a more specific code';
+  const under = `Codes under ${displayCode(view.code, view.kind)}`;
+  // A code on its date that has since become a header: its children are today's codes.
+  return view.reportable === false ? `${under} in the current tabular` : under;
+}
+
 function seventh(table, view, date) {
   const id = 'seventh-heading';
-  const rows = (table.characters ?? []).map((c) =>
-    h('tr', { class: c.allowed === false ? 'is-disallowed' : null },
+  const chars = table.characters ?? [];
+  // The core gives each character's full code when a leaf was looked up (null for a category or
+  // subcategory); the code column is shown only then. Codes are never assembled here.
+  const withCodes = chars.some((c) => c.code);
+  const hasCurrent = chars.some((c) => c.current);
+  const leaf = hasCurrent ? leafOf(view) : displayCode(view.code, view.kind);
+  const rows = chars.map((c) => {
+    const allowed = c.allowed !== false;
+    const thisCode = c.current === true
+      ? h('span', { class: 'seventh-this' }, 'this code')
+      : null;
+    return h('tr', { class: [!allowed && 'is-disallowed', c.current === true && 'is-current'] },
       h('th', { scope: 'row', class: 'seventh-char' }, c.char),
+      withCodes
+        ? h('td', { class: 'seventh-code' }, seventhCode(c, allowed, date), thisCode)
+        : null,
       h('td', { class: 'seventh-label' },
-        c.label,
-        c.allowed === false
-          ? h('span', { class: 'seventh-why' }, `Not allowed with ${view.code}`)
-          : null,
+        h('span', { class: 'seventh-meaning' }, c.label),
+        withCodes ? null : thisCode,
+        allowed ? null : h('span', { class: 'seventh-why' }, `Not allowed with ${leaf}`),
       ),
-    ),
-  );
+    );
+  });
   return h('section', { class: 'block seventh', aria: { labelledby: id } },
     h('h2', { id, class: 'block-title' }, '7th character',
       h('span', { class: 'block-source' }, 'from ', codeLink(table.source, date))),
     table.note ? h('p', { class: 'seventh-note' }, table.note) : null,
     h('div', { class: 'table-scroll', tabindex: '0', role: 'group', aria: { label: '7th characters' } },
-      h('table', { class: 'seventh-table' },
+      h('table', { class: ['seventh-table', withCodes && 'has-codes'] },
         h('thead', null, h('tr', null,
-          h('th', { scope: 'col' }, 'Character'),
+          h('th', { scope: 'col', class: 'seventh-col-char' },
+            h('span', { class: 'col-long' }, 'Character'),
+            h('span', { class: 'col-short', aria: { hidden: 'true' } }, 'Char.')),
+          withCodes ? h('th', { scope: 'col', class: 'seventh-col-code' }, 'Code') : null,
           h('th', { scope: 'col' }, 'Meaning'))),
         h('tbody', null, rows),
       ),
     ),
   );
+}
+
+/** An allowed character's code links to it; a disallowed one is shown, struck, without a link. */
+function seventhCode(c, allowed, date) {
+  if (!c.code) return null;
+  if (!allowed) return h('span', { class: 'seventh-code-text' }, c.code);
+  return h('a', {
+    href: codeHref(c.code, date),
+    class: 'seventh-code-link',
+    aria: { current: c.current === true ? 'page' : null },
+  }, c.code);
+}
+
+/**
+ * The code a 7th character is added to, when the looked-up code carries one (S06.1X7 for
+ * S06.1X7D): the nearest ancestor of kind "code", as the core lists it.
+ */
+function leafOf(view) {
+  const leaf = [...(view.ancestors ?? [])].reverse().find((a) => a.kind === 'code');
+  return leaf ? leaf.code : displayCode(view.code, view.kind);
 }
 
 function notes(view, date) {
@@ -218,7 +278,7 @@ function notes(view, date) {
 
 function sourceLabel(note, view, date) {
   if (note.source === view.code) {
-    return h('span', { class: 'note-source is-own' }, 'this code');
+    return h('span', { class: 'note-source is-own' }, `this ${OWN_NAMES[view.kind] ?? 'code'}`);
   }
   if (note.source_kind === 'chapter') {
     return h('span', { class: 'note-source' }, 'from ', codeLink(note.source, date, `chapter ${note.source}`, null, '-1'));
