@@ -94,6 +94,17 @@ function assertNoErrors(errors) {
   assert.deepEqual(errors, [], 'the page logged errors');
 }
 
+/** No horizontal scrolling of the page, nor of the 7th-character table. */
+async function assertNoOverflow(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `${what}: no horizontal page scroll (overflow ${overflow}px)`);
+  const tableOverflow = await page.evaluate(() => {
+    const el = document.querySelector('.table-scroll');
+    return el ? el.scrollWidth - el.clientWidth : 0;
+  });
+  assert.ok(tableOverflow <= 0, `${what}: the 7th-character table fits (overflow ${tableOverflow}px)`);
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
 }
@@ -206,12 +217,98 @@ test('keyboard: / focuses search, arrows + Enter open a result, Alt+Left and Bac
   assertNoErrors(errors);
 });
 
-test('S06.1X7D is not valid on 2026-04-01', async (t) => {
+test('S06.1X7D is shown as not a valid code (7th character D ruled out), not as "not valid on date"', async (t) => {
   const { page, errors } = await openApp(t, { hash: `#/code/S06.1X7D?date=${DATE}` });
   await heading(page, 'S06.1X7D').waitFor();
-  const v = await validity(page).innerText();
-  assert.match(v, /Not valid on 2026-04-01/);
+  const box = validity(page);
+  assert.equal(await box.locator('.validity-head').innerText(), 'Not a valid code');
+  assert.equal(await box.evaluate((el) => el.classList.contains('is-invalid')), true, 'the invalid state is red');
+  const v = await box.innerText();
+  assert.doesNotMatch(v, /Not valid on|Valid on|Header/);
+  assert.match(v, /7th characters D and S do not apply/, 'the core\'s reason is shown under the status');
+  assert.equal(await page.locator('.entry-badges .badge').first().innerText().then((s) => s.toLowerCase()), 'invalid');
   assert.equal(await dateBox(page).inputValue(), DATE, 'the date comes from the URL');
+
+  // Its own 7th character is marked, greyed with the reason; A links to the valid code.
+  const table = page.getByRole('region', { name: /^7th character from / });
+  const rowD = table.getByRole('row', { name: /^D\s/ });
+  assert.match(await rowD.innerText(), /this code/);
+  assert.match(await rowD.innerText(), /Not allowed with S06\.1X7/);
+  assert.equal(await rowD.getByRole('link').count(), 0, 'a disallowed character has no link');
+  assert.equal(await rowD.evaluate((el) => el.classList.contains('is-disallowed') && el.classList.contains('is-current')), true);
+  const linkA = table.getByRole('row', { name: /^A\s/ }).getByRole('link', { name: 'S06.1X7A' });
+  assert.equal(await linkA.getAttribute('href'), `#/code/S06.1X7A?date=${DATE}`);
+  assertNoErrors(errors);
+});
+
+test('searching "S06.1X7D" shows an Invalid badge on the hit', async (t) => {
+  const { page, errors } = await openApp(t);
+  await searchBox(page).fill('S06.1X7D');
+  const hit = option(page, 'S06.1X7D');
+  await hit.waitFor();
+  const badge = hit.locator('.badge');
+  assert.equal((await badge.innerText()).toLowerCase(), 'invalid');
+  assert.equal(await badge.evaluate((el) => el.classList.contains('badge-invalid')), true);
+  // A header hit keeps its Header badge, a reportable one its Reportable badge.
+  await searchBox(page).fill('S72.001');
+  assert.equal((await option(page, 'S72.001').locator('.badge').innerText()).toLowerCase(), 'header');
+  await searchBox(page).fill('S72.001A');
+  assert.equal((await option(page, 'S72.001A').locator('.badge').innerText()).toLowerCase(), 'reportable');
+  assertNoErrors(errors);
+});
+
+test('S72.001A: its 7th-character table marks A as this code and links D to S72.001D', async (t) => {
+  const { page, errors } = await openApp(t, { hash: `#/code/S72.001A?date=${DATE}` });
+  await heading(page, 'S72.001A').waitFor();
+  const table = page.getByRole('region', { name: /^7th character from / });
+  assert.deepEqual(await table.getByRole('columnheader').allInnerTexts().then((l) => l.map((x) => x.toLowerCase())),
+    ['character', 'code', 'meaning']);
+  const rowA = table.getByRole('row', { name: /^A\s/ });
+  assert.match(await rowA.innerText(), /this code/);
+  assert.equal(await rowA.evaluate((el) => el.classList.contains('is-current')), true);
+  assert.equal(await rowA.getByRole('link', { name: 'S72.001A' }).getAttribute('aria-current'), 'page');
+  assert.equal(await table.locator('.is-current').count(), 1, 'exactly one row is this code');
+  assert.equal(await table.locator('.is-disallowed').count(), 0, 'every S72 character applies');
+
+  const rowD = table.getByRole('row', { name: /^D\s/ });
+  assert.doesNotMatch(await rowD.innerText(), /this code/);
+  const linkD = rowD.getByRole('link', { name: 'S72.001D' });
+  assert.equal(await linkD.getAttribute('href'), `#/code/S72.001D?date=${DATE}`);
+  await linkD.click();
+  await heading(page, 'S72.001D').waitFor();
+  assert.match(page.url(), /#\/code\/S72\.001D\?date=2026-04-01$/);
+  const after = page.getByRole('region', { name: /^7th character from / });
+  assert.match(await after.getByRole('row', { name: /^D\s/ }).innerText(), /this code/);
+  assertNoErrors(errors);
+});
+
+test('a category\'s 7th-character table has no code column (S72)', async (t) => {
+  const { page, errors } = await openApp(t, { hash: `#/code/S72?date=${DATE}` });
+  await heading(page, 'S72').waitFor();
+  const table = page.getByRole('region', { name: /^7th character from / });
+  assert.deepEqual(await table.getByRole('columnheader').allInnerTexts().then((l) => l.map((x) => x.toLowerCase())),
+    ['character', 'meaning']);
+  assert.equal(await table.getByRole('table').getByRole('link').count(), 0);
+  assert.equal(await table.locator('.is-current').count(), 0);
+  assertNoErrors(errors);
+});
+
+test('A04.7 on 2016-04-01 is valid (a code then, a header in FY2026) and lists its children', async (t) => {
+  const { page, errors } = await openApp(t, { hash: '#/code/A04.7?date=2016-04-01' });
+  await heading(page, 'A04.7').waitFor();
+  const box = validity(page);
+  assert.equal(await box.locator('.validity-head').innerText(), 'Valid on 2016-04-01');
+  assert.equal(await box.evaluate((el) => el.classList.contains('is-valid')), true);
+  assert.doesNotMatch(await box.innerText(), /Not valid|Header —/);
+  assert.match(await box.locator('.validity-text').innerText(), /2017-09-30/, 'the validity text follows');
+  const children = page.getByRole('region', { name: 'Codes under A04.7 in the current tabular' });
+  assert.equal(await children.getByRole('link', { name: /^A04\.71\s/ }).count(), 1);
+  assert.equal(await children.getByRole('link', { name: /^A04\.72\s/ }).count(), 1);
+
+  // The same code on a FY2026 date is a header.
+  await dateBox(page).fill(DATE);
+  await box.getByText('Header — not reportable; choose a more specific code', { exact: true }).waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Choose a more specific code' }).count(), 1);
   assertNoErrors(errors);
 });
 
@@ -364,7 +461,8 @@ test('works offline once the service worker has cached the app', async (t) => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Screenshots for review (both sizes): search results, a code with notes, a 7th-character code.
+// Screenshots for review (both sizes): search results, a code with notes, a 7th-character code,
+// an invalid code and a header.
 
 for (const [size, viewport, isMobile] of [['1366x768', DESKTOP, false], ['390x844', PHONE, true]]) {
   test(`screenshots at ${size}`, async (t) => {
@@ -392,9 +490,17 @@ for (const [size, viewport, isMobile] of [['1366x768', DESKTOP, false], ['390x84
     await page.getByRole('region', { name: /^7th character from / }).scrollIntoViewIfNeeded();
     await shot(page, `seventh-table-${size}`);
 
-    // No horizontal scrolling of the page at either size.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert.ok(overflow <= 0, `no horizontal page scroll (overflow ${overflow}px)`);
+    await page.screenshot({ path: `${ARTIFACTS}seventh-${size}-full.png`, fullPage: true });
+    await assertNoOverflow(page, 'S72.001A');
+
+    // The invalid state (S06.1X7D) and a header with its children (E11).
+    for (const [code, name] of [['S06.1X7D', 'invalid'], ['E11', 'header']]) {
+      await openCode(page, code);
+      await page.mouse.move(0, 0);
+      await shot(page, `code-${name}-${size}`);
+      await page.screenshot({ path: `${ARTIFACTS}code-${name}-${size}-full.png`, fullPage: true });
+      await assertNoOverflow(page, code);
+    }
     assertNoErrors(errors);
   });
 }
