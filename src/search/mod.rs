@@ -68,7 +68,14 @@ pub struct SearchIndex {
     /// Per-query work arrays, kept between queries so a keystroke does not clear 47,000 entries.
     #[serde(skip)]
     scratch: std::sync::Mutex<Scratch>,
+    /// Words already resolved to terms. While a student types, every keystroke repeats the
+    /// words before the cursor; a misspelt one costs a vocabulary scan only the first time.
+    #[serde(skip)]
+    resolved: std::sync::Mutex<std::collections::HashMap<(String, bool), Vec<(usize, f32)>>>,
 }
+
+/// How many resolved words to remember before starting afresh.
+const RESOLVED_CACHE_LIMIT: usize = 512;
 
 /// Per-document accumulators for one query; only touched entries are reset afterwards.
 #[derive(Debug, Default)]
@@ -108,9 +115,13 @@ impl Scratch {
     }
 }
 
-/// Above this many postings, a prefix slot is checked against the entries the other words
-/// already found rather than walked posting by posting.
-const PREFIX_WALK_LIMIT: usize = 4_000;
+/// A query word matching more postings than this ("right", "with", "ch...") is broad: it only
+/// adds to entries the narrower words found, when that is cheaper than walking it.
+const BROAD_SLOT: usize = 2_000;
+
+/// Rough cost, in postings walked, of checking one already-found entry for a word through the
+/// document -> postings view (entries hold about this many postings).
+const FORWARD_COST: usize = 24;
 
 const DOC_REPORTABLE: u8 = 1;
 const DOC_DEFAULT: u8 = 2;
@@ -282,6 +293,20 @@ impl SearchIndex {
     /// 0.7 to 1.0 (longer prefixes count more), another form of the word 0.75, misspelling 0.85
     /// (one edit) or 0.7 (two).
     fn resolve(&self, word: &str, is_prefix: bool) -> Vec<(usize, f32)> {
+        let key = (word.to_string(), is_prefix);
+        let mut cache = self.resolved.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(found) = cache.get(&key) {
+            return found.clone();
+        }
+        let found = self.resolve_uncached(word, is_prefix);
+        if cache.len() >= RESOLVED_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, found.clone());
+        found
+    }
+
+    fn resolve_uncached(&self, word: &str, is_prefix: bool) -> Vec<(usize, f32)> {
         if is_prefix && word.len() < 2 {
             // One letter says nothing yet about the word being typed.
             return Vec::new();
@@ -369,23 +394,24 @@ impl SearchIndex {
         order.sort_by_key(|&s| size(s));
         for (k, &s) in order.iter().enumerate() {
             let slot = &slots[s];
-            if k > 0 && size(s) > PREFIX_WALK_LIMIT && slot.len() > 1 {
-                let (lo, hi) = (slot[0].0 as u32, slot[slot.len() - 1].0 as u32);
-                let contiguous = slot.iter().enumerate().all(|(i, &(t, _))| t as u32 == lo + i as u32);
-                if contiguous {
-                    let found: Vec<u32> = sc.touched.clone();
-                    for doc in found {
-                        let d = doc as usize;
-                        let range = self.doc_posting_start[d] as usize..self.doc_posting_start[d + 1] as usize;
-                        for (&p, &term) in self.doc_postings[range.clone()].iter().zip(&self.doc_posting_terms[range]) {
-                            if term >= lo && term <= hi {
-                                let (t, weight) = slot[(term - lo) as usize];
-                                credit(sc, s, d, p as usize, self.idf(t) * weight);
-                            }
+            // A broad word ("right", "with", a two-letter prefix) after narrower ones: checking
+            // the entries already found is cheaper than walking every posting of the word, and
+            // an entry holding only the broad word would rank low anyway.
+            let broad = size(s) > BROAD_SLOT;
+            if k > 0 && broad && !sc.touched.is_empty() && sc.touched.len() * FORWARD_COST < size(s) {
+                let mut terms: Vec<(u32, f32)> = slot.iter().map(|&(t, w)| (t as u32, w)).collect();
+                terms.sort_by_key(|&(t, _)| t);
+                let found: Vec<u32> = sc.touched.clone();
+                for doc in found {
+                    let d = doc as usize;
+                    let range = self.doc_posting_start[d] as usize..self.doc_posting_start[d + 1] as usize;
+                    for (&p, &term) in self.doc_postings[range.clone()].iter().zip(&self.doc_posting_terms[range]) {
+                        if let Ok(i) = terms.binary_search_by_key(&term, |&(t, _)| t) {
+                            credit(sc, s, d, p as usize, self.idf(term as usize) * terms[i].1);
                         }
                     }
-                    continue;
                 }
+                continue;
             }
             for &(term, weight) in slot {
                 let w = self.idf(term) * weight;
