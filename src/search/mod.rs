@@ -620,6 +620,31 @@ impl Icd10cm {
             .take(limit)
             .map(|&id| self.code_hit(id))
             .collect();
+        // A leaf that takes a 7th character: offer the full codes too (S72.001 -> S72.001A ...).
+        if let [only] = hits.as_slice() {
+            if let Some(id) = self.node_id(&only.code).filter(|&id| self.nodes[id as usize].is_leaf()) {
+                let six = format!("{:X<6}", crate::codes::without_dot(&only.code));
+                if let Some((_, table)) = self.seventh_table(id) {
+                    for c in &table.characters {
+                        if hits.len() >= limit {
+                            break;
+                        }
+                        if let Some(code) = self.resolve_seventh(&format!("{six}{}", c.character)).filter(|c| c.allowed) {
+                            hits.push(SearchHit {
+                                title: code.title,
+                                code: code.code,
+                                kind: Kind::Code,
+                                reportable: true,
+                                status: "reportable",
+                                matched: "code",
+                                matched_text: None,
+                                expanded: None,
+                            });
+                        }
+                    }
+                }
+            }
+        }
         if hits.is_empty() {
             // A code with its 7th character is not a tabular entry of its own.
             if let Some(code) = self.resolve_seventh(&prefix) {

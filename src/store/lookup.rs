@@ -153,8 +153,8 @@ impl Icd10cm {
         };
         if !reportable {
             let how = match self.seventh_table(id) {
-                Some(_) if node.is_leaf() => "Not reportable as printed: add a 7th character from the table below.",
-                _ => "A header, not a reportable code: choose one of the codes below it.",
+                Some(_) if node.is_leaf() => "Add a 7th character from the table below.",
+                _ => "Choose one of the codes below it.",
             };
             validity_text = if validity.is_empty() {
                 how.to_string()
@@ -209,11 +209,16 @@ impl Icd10cm {
                         code.character, self.nodes[code.table_at as usize].code
                     )
                 });
-            validity_text = format!("Not a valid code: {why}");
+            validity_text = if validity.is_empty() {
+                format!("{}.", why.trim_end_matches('.'))
+            } else {
+                // S06.1X7D was a valid code in FY2016-FY2017, before the restriction note.
+                format!("In FY2026: {why} Before that: {validity_text}")
+            };
         }
         let status = match (code.allowed, valid_on_date) {
-            (false, _) => Status::Invalid,
-            (true, true) => Status::Valid,
+            (_, true) => Status::Valid,
+            (false, false) => Status::Invalid,
             (true, false) => Status::NotValidOnDate,
         };
         let base_code = self.nodes[code.base as usize].code.clone();
@@ -225,7 +230,7 @@ impl Icd10cm {
             reportable: code.allowed,
             in_tabular: true,
             date: date.to_string(),
-            valid_on_date: valid_on_date && code.allowed,
+            valid_on_date,
             validity,
             validity_text,
             ancestors: self.ancestors(Some(code.base)),
