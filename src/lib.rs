@@ -5,7 +5,7 @@
 //! - [`store`]: the compiled ICD-10-CM code set — loading, lookup, validity, notes.
 //! - [`search`]: ranked search over titles, inclusion terms and the abbreviation dictionary.
 //! - `compile` (native only): official CMS files -> compiled bytes.
-//! - `web` (wasm32 only): the thin wasm-bindgen layer.
+//! - `web` (wasm32 only): the thin wasm-bindgen layer, one handle per code set.
 
 pub mod codes;
 #[cfg(not(target_arch = "wasm32"))]

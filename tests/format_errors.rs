@@ -28,10 +28,14 @@ fn damaged_bytes_give_typed_errors() {
     assert!(matches!(Icd10cm::from_bytes(&flipped), Err(LoadError::ChecksumMismatch { .. })));
 
     let mut other_version = good.to_vec();
-    other_version[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    other_version[12..16].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
     let err = Icd10cm::from_bytes(&other_version).unwrap_err();
     assert!(matches!(err, LoadError::UnsupportedVersion { .. }));
     assert!(err.to_string().contains("cargo xtask codesets"), "{err}");
+
+    let mut other_set = good.to_vec();
+    other_set[8..12].copy_from_slice(b"HCPC");
+    assert!(matches!(Icd10cm::from_bytes(&other_set), Err(LoadError::WrongCodeSet { .. })));
 }
 
 #[test]

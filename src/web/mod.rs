@@ -1,4 +1,5 @@
-//! The WebAssembly face of the core, and the only module that knows wasm-bindgen. One handle,
+//! The WebAssembly face of the core, and the only module that knows wasm-bindgen (one file per
+//! code set: this one holds the ICD-10-CM `Trainer`). One handle,
 //! `Trainer`, made once from the compiled code-set bytes; every method returns plain JS objects
 //! (serde-wasm-bindgen, JSON-compatible: `null` for absent values) or throws a JS `Error` whose
 //! message is meant for the student. The shapes are documented in docs/wasm-api.md.
