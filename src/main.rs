@@ -4,15 +4,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use medcode::codes::Date;
+use medcode::store::pcs::Icd10pcs;
 use medcode::Icd10cm;
 
 const HELP: &str = "medcode — MedCode Trainer command line (ICD-10-CM FY2026)
 
 USAGE:
-    medcode lookup CODE [--date YYYY-MM-DD]       everything about one code, as JSON
+    medcode lookup CODE [--date YYYY-MM-DD] [--system icd10cm|icd10pcs]
+                                                  everything about one code, as JSON
     medcode search QUERY... [--limit N]           ranked search hits, as JSON (default limit 10)
-    medcode codes --system icd10cm --date YYYY-MM-DD [--reportable]
-                                                  one code per line, with the dot
+    medcode codes --system icd10cm|icd10pcs --date YYYY-MM-DD [--reportable]
+                                                  one code per line (ICD-10-CM with the dot)
+    medcode pcs-build [PREFIX]                    ICD-10-PCS builder: the values allowed after PREFIX
     medcode compile [--source DIR] [--out FILE] [--abbreviations FILE]
                                                   compile the official files into code-set bytes
     medcode help                                  this text
@@ -22,15 +25,21 @@ OPTIONS:
     --codeset FILE      compiled code set to read (default: codesets/compiled/icd10cm.bin in the
                         source tree, or $MEDCODE_CODESET)
 
-`codes` without --reportable lists every FY2026 tabular entry (headers included) plus every code
+Without --system, lookup reads a code with a dot as ICD-10-CM and a seven-character code known
+to ICD-10-PCS as ICD-10-PCS (S72001A without its dot is ICD-10-CM: no PCS table holds it).
+
+`codes --system icd10pcs` lists the codes valid on the date according to the CMS MCE (for
+2026-04-01 that includes the April 2026 additions, which have no title in the October tables).
+`codes --system icd10cm` without --reportable lists every FY2026 tabular entry (headers included) plus every code
 built from a 7th-character table that is valid on the date; with --reportable it lists the codes
 valid on the date according to the CMS MCE validity file (so earlier dates include codes deleted
 before FY2026).
 
-`compile` reads DIR (default codesets/source) for icd10cm_tabular_2026_april.xml.gz and
-mce_v44_icd10cm_dx_master.tsv.gz, and the abbreviation dictionary (default
-codesets/clinical_abbreviations.tsv), and writes FILE
-(default codesets/compiled/icd10cm.bin).
+`compile` reads DIR (default codesets/source) for icd10cm_tabular_2026_april.xml.gz,
+mce_v44_icd10cm_dx_master.tsv.gz, icd10pcs_tables_2026.xml.gz, icd10pcs_definitions_2026.xml.gz,
+mce_v44_icd10pcs_sg_master.tsv.gz and the abbreviation dictionary (default
+codesets/clinical_abbreviations.tsv), and writes FILE (default codesets/compiled/icd10cm.bin)
+and icd10pcs.bin beside it.
 
 Exit status: 0 on success, 1 for a code or date that cannot be used, 2 for bad arguments or files.";
 
@@ -119,14 +128,27 @@ fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         "lookup" => {
-            args.only(&["--date"])?;
+            args.only(&["--date", "--system"])?;
             let [code] = args.positional.as_slice() else {
                 return Err(Failure::Usage("lookup takes exactly one CODE".into()));
             };
             let date = args.date()?;
-            let set = load(&args)?;
-            let view = set.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?;
-            print_json(&view);
+            match args.value("--system") {
+                Some("icd10cm") => print_json(&load(&args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?),
+                Some("icd10pcs") => print_json(&load_pcs(&args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?),
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs"))),
+                None => lookup_any(&args, code, date)?,
+            }
+            Ok(())
+        }
+        "pcs-build" => {
+            args.only(&[])?;
+            let prefix = args.positional.first().map(String::as_str).unwrap_or("");
+            if args.positional.len() > 1 {
+                return Err(Failure::Usage("pcs-build takes at most one PREFIX".into()));
+            }
+            let step = load_pcs(&args)?.build(prefix).map_err(|e| Failure::Input(e.to_string()))?;
+            print_json(&step);
             Ok(())
         }
         "search" => {
@@ -146,15 +168,21 @@ fn run(args: &[String]) -> Result<(), Failure> {
         }
         "codes" => {
             args.only(&["--system", "--date", "--reportable"])?;
-            match args.value("--system") {
-                Some("icd10cm") => {}
-                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm"))),
-                None => return Err(Failure::Usage("codes needs --system icd10cm".into())),
-            }
             if args.value("--date").is_none() {
                 return Err(Failure::Usage("codes needs --date YYYY-MM-DD".into()));
             }
             let date = args.date()?;
+            match args.value("--system") {
+                Some("icd10cm") => {}
+                Some("icd10pcs") => {
+                    let mut out = load_pcs(&args)?.codes_on(date).join("\n");
+                    out.push('\n');
+                    print_out(&out);
+                    return Ok(());
+                }
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs"))),
+                None => return Err(Failure::Usage("codes needs --system icd10cm|icd10pcs".into())),
+            }
             let set = load(&args)?;
             let mut out = String::new();
             if args.flag("--reportable") {
@@ -201,15 +229,41 @@ fn repo_path(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-fn load(args: &Args) -> Result<Icd10cm, Failure> {
-    let path = args
-        .value("--codeset")
+/// The compiled ICD-10-CM file; the other code sets are read from the same folder.
+fn codeset_path(args: &Args) -> PathBuf {
+    args.value("--codeset")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("MEDCODE_CODESET").map(PathBuf::from))
-        .unwrap_or_else(|| repo_path("codesets/compiled/icd10cm.bin"));
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Failure::Usage(format!("cannot read code set {}: {e} (run `cargo xtask codesets`)", path.display())))?;
-    Icd10cm::from_bytes(&bytes).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+        .unwrap_or_else(|| repo_path("codesets/compiled/icd10cm.bin"))
+}
+
+fn read_compiled(path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path)
+        .map_err(|e| Failure::Usage(format!("cannot read code set {}: {e} (run `cargo xtask codesets`)", path.display())))
+}
+
+fn load(args: &Args) -> Result<Icd10cm, Failure> {
+    let path = codeset_path(args);
+    Icd10cm::from_bytes(&read_compiled(&path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+}
+
+fn load_pcs(args: &Args) -> Result<Icd10pcs, Failure> {
+    let path = codeset_path(args).with_file_name("icd10pcs.bin");
+    Icd10pcs::from_bytes(&read_compiled(&path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+}
+
+/// `lookup` without `--system`: a code with a dot is ICD-10-CM; a seven-character code held by
+/// the ICD-10-PCS tables or validity file is ICD-10-PCS; anything else is tried as ICD-10-CM.
+fn lookup_any(args: &Args, code: &str, date: Date) -> Result<(), Failure> {
+    let pcs_shaped = !code.contains('.') && medcode::store::pcs::normalize_pcs(code, 7).is_ok_and(|c| c.len() == 7);
+    if pcs_shaped {
+        if let Ok(view) = load_pcs(args)?.lookup(code, date) {
+            print_json(&view);
+            return Ok(());
+        }
+    }
+    print_json(&load(args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?);
+    Ok(())
 }
 
 fn read_gz(path: &std::path::Path) -> Result<String, Failure> {
@@ -241,10 +295,22 @@ fn compile(args: &Args) -> Result<(), Failure> {
         abbreviations_tsv: &abbreviations,
     })
     .map_err(Failure::Usage)?;
+    write_compiled(&out, &bytes)?;
+    let pcs = medcode::compile::pcs::compile_icd10pcs_bytes(&medcode::compile::pcs::Icd10pcsSources {
+        tables_xml: &read_gz(&source.join("icd10pcs_tables_2026.xml.gz"))?,
+        definitions_xml: &read_gz(&source.join("icd10pcs_definitions_2026.xml.gz"))?,
+        mce_sg_master_tsv: &read_gz(&source.join("mce_v44_icd10pcs_sg_master.tsv.gz"))?,
+    })
+    .map_err(Failure::Usage)?;
+    write_compiled(&out.with_file_name("icd10pcs.bin"), &pcs)?;
+    Ok(())
+}
+
+fn write_compiled(out: &std::path::Path, bytes: &[u8]) -> Result<(), Failure> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
     }
-    std::fs::write(&out, &bytes).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", out.display())))?;
+    std::fs::write(out, bytes).map_err(|e| Failure::Usage(format!("cannot write {}: {e}", out.display())))?;
     eprintln!("wrote {} ({} bytes)", out.display(), bytes.len());
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! Validity by date of service from the CMS MCE ICD-10-CM master file
-//! (`icd10cm_code<TAB>date_start<TAB>date_end<TAB>mce_flags`, dates YYYYMMDD, inclusive). A code
+//! Validity by date of service from the CMS MCE master files (ICD-10-CM dx and ICD-10-PCS sg)
+//! (`code<TAB>date_start<TAB>date_end<TAB>mce_flags`, dates YYYYMMDD, inclusive). A code
 //! has one row per period in which its MCE flags stayed the same; consecutive rows are merged
 //! into one window of validity.
 
@@ -9,7 +9,7 @@ use crate::store::model::{CodeValidity, Window};
 pub fn parse_mce_validity(tsv: &str) -> Result<Vec<CodeValidity>, String> {
     let mut rows: Vec<(String, Date, Date)> = Vec::new();
     for (n, line) in tsv.lines().enumerate() {
-        if n == 0 && line.starts_with("icd10cm_code") {
+        if n == 0 && line.starts_with("icd10") {
             continue;
         }
         if line.trim().is_empty() {

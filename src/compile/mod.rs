@@ -5,6 +5,7 @@
 
 mod mce;
 mod note_refs;
+pub mod pcs;
 mod tabular;
 
 pub use mce::parse_mce_validity;

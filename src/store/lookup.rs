@@ -39,6 +39,8 @@ impl From<InputError> for LookupError {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LookupView {
+    /// Always "icd10cm" (other code sets' views carry their own).
+    pub system: &'static str,
     pub code: String,
     /// The one-word answer for the date of service: `valid`, `not_valid_on_date`, `header`
     /// (a category or subcategory: choose a code below it) or `invalid` (code-shaped, but the
@@ -167,6 +169,7 @@ impl Icd10cm {
             _ => self.seventh_table_view(id, node.is_leaf().then(|| node.code.clone()), None),
         };
         LookupView {
+            system: "icd10cm",
             code: node.code.clone(),
             status,
             title: Some(node.title.clone()),
@@ -223,6 +226,7 @@ impl Icd10cm {
         };
         let base_code = self.nodes[code.base as usize].code.clone();
         LookupView {
+            system: "icd10cm",
             code: code.code.clone(),
             status,
             title: Some(code.title.clone()),
@@ -249,6 +253,7 @@ impl Icd10cm {
             .rev()
             .find_map(|n| self.node_id(&crate::codes::with_dot(&dotless[..n])));
         LookupView {
+            system: "icd10cm",
             code: code.to_string(),
             status: if valid_on_date { Status::Valid } else { Status::NotValidOnDate },
             title: None,

@@ -5,6 +5,7 @@
 pub mod format;
 mod lookup;
 pub mod model;
+pub mod pcs;
 
 pub use format::LoadError;
 pub use lookup::{AncestorView, ChildView, LookupError, LookupView, NoteView, SeventhView, Status, WindowView};

@@ -4,6 +4,8 @@
 //! (serde-wasm-bindgen, JSON-compatible: `null` for absent values) or throws a JS `Error` whose
 //! message is meant for the student. The shapes are documented in docs/wasm-api.md.
 
+mod pcs;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -15,13 +17,13 @@ pub struct Trainer {
     icd10cm: Icd10cm,
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| JsError::new(&e.to_string()))
 }
 
-fn js_error(e: impl std::fmt::Display) -> JsError {
+pub(crate) fn js_error(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 

@@ -1,7 +1,7 @@
 //! `cargo xtask build`: the wasm core and the code set into `www/pkg/`.
 //!
 //! Steps: wasm32 target -> wasm-bindgen-cli at the Cargo.lock version -> cargo build (wasm32,
-//! release) -> wasm-bindgen --target web -> wasm-opt -O3 (when installed) -> copy icd10cm.bin ->
+//! release) -> wasm-bindgen --target web -> wasm-opt -O3 (when installed) -> copy codesets/compiled/*.bin ->
 //! build-id.js (FNV-1a 64 over the pkg files).
 
 use std::fs;
@@ -53,16 +53,25 @@ pub fn build() -> Result<(), String> {
 
     wasm_opt(&pkg.join("medcode_bg.wasm"));
 
-    let bin_src = root.join("codesets/compiled/icd10cm.bin");
-    let bin_dst = pkg.join("icd10cm.bin");
-    if !bin_src.is_file() {
+    // Every compiled code set the page loads (icd10cm.bin, icd10pcs.bin, hcpcs.bin, ...).
+    let compiled = root.join("codesets/compiled");
+    if !compiled.join("icd10cm.bin").is_file() {
         return Err(format!(
-            "{} is missing: run `cargo xtask codesets` to compile the code set",
-            bin_src.display()
+            "{} is missing: run `cargo xtask codesets` to compile the code sets",
+            compiled.join("icd10cm.bin").display()
         ));
     }
-    fs::copy(&bin_src, &bin_dst).map_err(|e| format!("cannot copy {}: {e}", bin_src.display()))?;
-    println!("copied codesets/compiled/icd10cm.bin -> www/pkg/icd10cm.bin");
+    let mut bins: Vec<_> = fs::read_dir(&compiled)
+        .map_err(|e| format!("cannot read {}: {e}", compiled.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .collect();
+    bins.sort();
+    for bin_src in bins {
+        let name = bin_src.file_name().unwrap().to_string_lossy().into_owned();
+        fs::copy(&bin_src, pkg.join(&name)).map_err(|e| format!("cannot copy {}: {e}", bin_src.display()))?;
+        println!("copied codesets/compiled/{name} -> www/pkg/{name}");
+    }
 
     let id = build_id(&pkg)?;
     let js = format!("self.MEDCODE_BUILD = \"{id}\";\n");

@@ -14,7 +14,7 @@ const HELP: &str = "\
 cargo xtask <command> [options]
 
 Commands:
-  build                    build the wasm core into www/pkg/ (wasm-bindgen, wasm-opt, icd10cm.bin, build-id.js)
+  build                    build the wasm core into www/pkg/ (wasm-bindgen, wasm-opt, compiled code sets, build-id.js)
   serve [--port 8080]      build, then serve www/ on http://127.0.0.1:PORT (Ctrl-C to stop)
   test                     run every test: cargo test, wasm build, npm ci, Node wasm API tests, browser e2e tests
   codesets                 recompile codesets/compiled/ from the official files (medcode compile)
