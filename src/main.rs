@@ -12,7 +12,9 @@ const HELP: &str = "medcode — MedCode Trainer command line (ICD-10-CM FY2026)
 USAGE:
     medcode lookup CODE [--date YYYY-MM-DD] [--system icd10cm|icd10pcs]
                                                   everything about one code, as JSON
-    medcode search QUERY... [--limit N]           ranked search hits, as JSON (default limit 10)
+    medcode search QUERY... [--limit N] [--system icd10cm|icd10pcs]
+                                                  ranked search hits, as JSON (default limit 10;
+                                                  ICD-10-PCS searches the index and completes codes)
     medcode codes --system icd10cm|icd10pcs --date YYYY-MM-DD [--reportable]
                                                   one code per line (ICD-10-CM with the dot)
     medcode pcs-build [PREFIX]                    ICD-10-PCS builder: the values allowed after PREFIX
@@ -152,7 +154,7 @@ fn run(args: &[String]) -> Result<(), Failure> {
             Ok(())
         }
         "search" => {
-            args.only(&["--limit"])?;
+            args.only(&["--limit", "--system"])?;
             if args.positional.is_empty() {
                 return Err(Failure::Usage("search needs a QUERY".into()));
             }
@@ -162,8 +164,12 @@ fn run(args: &[String]) -> Result<(), Failure> {
                 })?,
                 None => 10,
             };
-            let set = load(&args)?;
-            print_json(&set.search(&args.positional.join(" "), limit));
+            let query = args.positional.join(" ");
+            match args.value("--system") {
+                None | Some("icd10cm") => print_json(&load(&args)?.search(&query, limit)),
+                Some("icd10pcs") => print_json(&load_pcs(&args)?.search(&query, limit)),
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs"))),
+            }
             Ok(())
         }
         "codes" => {
@@ -299,6 +305,9 @@ fn compile(args: &Args) -> Result<(), Failure> {
     let pcs = medcode::compile::pcs::compile_icd10pcs_bytes(&medcode::compile::pcs::Icd10pcsSources {
         tables_xml: &read_gz(&source.join("icd10pcs_tables_2026.xml.gz"))?,
         definitions_xml: &read_gz(&source.join("icd10pcs_definitions_2026.xml.gz"))?,
+        index_xml: &read_gz(&source.join("icd10pcs_index_2023.xml.gz"))?,
+        synonyms_tsv: &std::fs::read_to_string(repo_path("codesets/pcs_synonyms.tsv"))
+            .map_err(|e| Failure::Usage(format!("cannot read codesets/pcs_synonyms.tsv: {e}")))?,
         mce_sg_master_tsv: &read_gz(&source.join("mce_v44_icd10pcs_sg_master.tsv.gz"))?,
     })
     .map_err(Failure::Usage)?;

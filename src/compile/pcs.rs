@@ -3,6 +3,8 @@
 //! the definitions of root operations, approaches and devices, and the device aggregation table.
 
 use crate::compile::parse_mce_validity;
+use crate::search::Abbreviations;
+use crate::store::pcs_index::{PcsIndex, PcsIndexTerm};
 use crate::store::pcs::{
     AxisValue, DeviceAggregate, Icd10pcs, PcsAxis, PcsDefinition, PcsRow, PcsTable,
 };
@@ -11,8 +13,12 @@ use crate::store::pcs::{
 pub struct Icd10pcsSources<'a> {
     pub tables_xml: &'a str,
     pub definitions_xml: &'a str,
+    pub index_xml: &'a str,
+    pub synonyms_tsv: &'a str,
     pub mce_sg_master_tsv: &'a str,
 }
+
+pub const ICD10PCS_INDEX_EDITION: &str = "ICD-10-PCS Index FY2023 (newest obtainable offline)";
 
 pub const ICD10PCS_EDITION: &str = "ICD-10-PCS FY2026 (October 1, 2025)";
 
@@ -58,7 +64,50 @@ pub fn compile_icd10pcs(src: &Icd10pcsSources) -> Result<Icd10pcs, String> {
         validity: parse_mce_validity(src.mce_sg_master_tsv)?,
         definitions,
         device_aggregation,
+        index: PcsIndex {
+            edition: ICD10PCS_INDEX_EDITION.to_string(),
+            terms: read_index(src.index_xml)?,
+            synonyms: Abbreviations::parse(src.synonyms_tsv)?,
+        },
     })
+}
+
+/// The index as a flat list of terms in printed order, each pointing to its parent.
+fn read_index(xml: &str) -> Result<Vec<PcsIndexTerm>, String> {
+    let doc = roxmltree::Document::parse(xml).map_err(|e| format!("PCS index XML: {e}"))?;
+    let mut out = Vec::new();
+    for letter in doc.root_element().children().filter(|n| n.has_tag_name("letter")) {
+        for main in letter.children().filter(|n| n.has_tag_name("mainTerm")) {
+            push_index_term(&mut out, main, None, 0);
+        }
+    }
+    Ok(out)
+}
+
+fn push_index_term(out: &mut Vec<PcsIndexTerm>, el: roxmltree::Node, parent: Option<u32>, level: u8) {
+    let child = |tag: &str| el.children().find(|n| n.has_tag_name(tag));
+    let see = child("see");
+    // A pointer's code sits inside <see> (<codes>/<tab>) or directly under the term.
+    let code_el = see
+        .and_then(|s| s.children().find(|n| n.has_tag_name("codes") || n.has_tag_name("tab")))
+        .or_else(|| child("code"))
+        .or_else(|| child("codes"))
+        .or_else(|| child("tab"));
+    let see_text = see.map(|s| {
+        s.children().filter(|n| n.is_text()).map(|n| n.text().unwrap_or_default()).collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    });
+    let id = out.len() as u32;
+    out.push(PcsIndexTerm {
+        title: child("title").map(text_of).unwrap_or_default(),
+        parent,
+        level,
+        code: code_el.map(text_of).filter(|c| !c.is_empty()),
+        see: see_text.filter(|s| !s.is_empty()),
+        use_value: child("use").map(text_of),
+    });
+    for term in el.children().filter(|n| n.has_tag_name("term")) {
+        push_index_term(out, term, Some(id), level + 1);
+    }
 }
 
 pub fn compile_icd10pcs_bytes(src: &Icd10pcsSources) -> Result<Vec<u8>, String> {

@@ -6,6 +6,7 @@ pub mod format;
 mod lookup;
 pub mod model;
 pub mod pcs;
+pub mod pcs_index;
 
 pub use format::LoadError;
 pub use lookup::{AncestorView, ChildView, LookupError, LookupView, NoteView, SeventhView, Status, WindowView};

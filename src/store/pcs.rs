@@ -81,6 +81,7 @@ pub struct Icd10pcs {
     pub validity: Vec<CodeValidity>,
     pub definitions: Vec<PcsDefinition>,
     pub device_aggregation: Vec<DeviceAggregate>,
+    pub index: super::pcs_index::PcsIndex,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,169 @@
+//! The ICD-10-PCS Index and search over it. The index sends a coder from a procedure name to a
+//! table ("Appendectomy - see Resection, Appendix 0DTJ"); search follows it and then, as a coder
+//! would, completes the code from the other words of the query, position by position, using only
+//! values the builder offers ("laparoscopic" -> approach 4, Percutaneous Endoscopic).
+
+use serde::{Deserialize, Serialize};
+
+use super::pcs::Icd10pcs;
+use crate::search::text::terms;
+use crate::search::Abbreviations;
+
+/// One main term or subterm of the index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PcsIndexTerm {
+    pub title: String,
+    pub parent: Option<u32>,
+    pub level: u8,
+    /// A full code, or the characters a `codes`/`tab` pointer fixes ("0DTJ", "0QB").
+    pub code: Option<String>,
+    /// "see" text: another main term (and subterm) to look under.
+    pub see: Option<String>,
+    /// "use" text: the value to use for this term (a body part or device name).
+    pub use_value: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct PcsIndex {
+    pub edition: String,
+    pub terms: Vec<PcsIndexTerm>,
+    /// Words that charts use for approaches and the like ("laparoscopic"), as in the ICD-10-CM
+    /// abbreviation dictionary.
+    pub synonyms: Abbreviations,
+}
+
+/// A search result: a complete code or the part of one the index and the query fix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PcsSearchHit {
+    pub code: String,
+    pub complete: bool,
+    /// The long title of a complete code; for a partial one, the labels of its characters.
+    pub title: String,
+    /// Main term > subterm > ... as printed in the index.
+    pub index_path: String,
+    /// The pointer as printed ("see Resection, Appendix").
+    pub pointer: Option<String>,
+}
+
+impl PcsIndex {
+    /// Main term > subterm path of an entry.
+    pub fn path(&self, id: usize) -> String {
+        let mut parts = Vec::new();
+        let mut at = Some(id as u32);
+        while let Some(i) = at {
+            let t = &self.terms[i as usize];
+            if !t.title.is_empty() {
+                parts.push(t.title.as_str());
+            }
+            at = t.parent;
+        }
+        parts.reverse();
+        parts.join(" > ")
+    }
+}
+
+impl Icd10pcs {
+    /// Index search completed against the tables. Best first.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<PcsSearchHit> {
+        let index = &self.index;
+        let raw = crate::search::text::raw_words(query);
+        let expanded: Vec<String> = index.synonyms.expand(&raw).into_iter().map(|(w, _)| w).collect();
+        // Completion uses every word and its dictionary reading ("laparoscopic" and
+        // "percutaneous endoscopic"); finding the index entry uses the words as typed, so that
+        // an approach word does not pull in "PEG (percutaneous endoscopic gastrostomy)".
+        let typed = terms(query);
+        let mut wanted: Vec<String> = terms(&expanded.join(" "));
+        wanted.extend(typed.iter().cloned());
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut scored = self.score_index(&typed);
+        if scored.is_empty() {
+            scored = self.score_index(&wanted);
+        }
+        let mut hits: Vec<PcsSearchHit> = Vec::new();
+        for id in scored {
+            if hits.len() >= limit {
+                break;
+            }
+            let t = &index.terms[id];
+            let start = t.code.clone().unwrap_or_default();
+            let Some(code) = self.complete(&start, &wanted) else { continue };
+            if hits.iter().any(|h| h.code == code) {
+                continue;
+            }
+            let complete = code.len() == 7;
+            let title = match self.build(&code) {
+                Ok(s) if complete => s.title.unwrap_or_default(),
+                Ok(s) => s.chosen.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", "),
+                Err(_) => continue,
+            };
+            hits.push(PcsSearchHit {
+                code,
+                complete,
+                title,
+                index_path: index.path(id),
+                pointer: t.see.as_ref().map(|s| format!("see {s}")).or(t.use_value.as_ref().map(|u| format!("use {u}"))),
+            });
+        }
+        hits
+    }
+
+    /// Index entries that carry a code, best first: most query terms in their path and pointer,
+    /// then the shortest.
+    fn score_index(&self, wanted: &[String]) -> Vec<usize> {
+        let index = &self.index;
+        let mut scored: Vec<(usize, usize, usize)> = Vec::new();
+        for (id, t) in index.terms.iter().enumerate() {
+            if t.code.is_none() {
+                continue;
+            }
+            let mut text = index.path(id);
+            if let Some(see) = &t.see {
+                text.push(' ');
+                text.push_str(see);
+            }
+            let entry_terms = terms(&text);
+            let matched = wanted
+                .iter()
+                .filter(|w| entry_terms.iter().any(|e| e == *w || (w.len() >= 5 && e.starts_with(w.as_str()))))
+                .count();
+            if matched > 0 {
+                scored.push((matched, entry_terms.len(), id));
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        scored.into_iter().map(|(_, _, id)| id).collect()
+    }
+
+    /// Extends a start the index gave, one position at a time: the offered value whose label
+    /// words the query holds, else the only value offered, else a "No ..." value; stops where
+    /// the query does not decide.
+    fn complete(&self, start: &str, wanted: &[String]) -> Option<String> {
+        let mut code = start.to_string();
+        let mut step = self.build(&code).ok()?;
+        while code.len() < 7 {
+            let best = step
+                .choices
+                .iter()
+                .map(|c| {
+                    let label_terms = terms(&c.label);
+                    let hit = !label_terms.is_empty() && label_terms.iter().all(|l| wanted.contains(l));
+                    (hit, label_terms.len(), c)
+                })
+                .filter(|(hit, _, _)| *hit)
+                .max_by_key(|(_, n, c)| (*n, std::cmp::Reverse(c.character)));
+            let choice = match best {
+                Some((_, _, c)) => c.character,
+                None if step.choices.len() == 1 => step.choices[0].character,
+                None => match step.choices.iter().find(|c| c.label.starts_with("No ")) {
+                    Some(c) => c.character,
+                    None => break,
+                },
+            };
+            code.push(choice);
+            step = self.build(&code).ok()?;
+        }
+        Some(code)
+    }
+}
