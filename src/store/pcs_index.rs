@@ -167,3 +167,50 @@ impl Icd10pcs {
         Some(code)
     }
 }
+
+/// One line of an index subtree, as the printed index shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PcsIndexLine {
+    pub level: u8,
+    pub title: String,
+    pub code: Option<String>,
+    pub see: Option<String>,
+    #[serde(rename = "use")]
+    pub use_value: Option<String>,
+    /// Whether `code` starts a code some FY2026 table allows (the index is the FY2023 edition).
+    pub code_in_tables: Option<bool>,
+}
+
+impl Icd10pcs {
+    /// Main terms starting with `prefix` (case-insensitive), for type-ahead.
+    pub fn index_main_terms(&self, prefix: &str, limit: usize) -> Vec<String> {
+        let p = prefix.trim().to_lowercase();
+        self.index
+            .terms
+            .iter()
+            .filter(|t| t.level == 0 && t.title.to_lowercase().starts_with(&p))
+            .take(limit)
+            .map(|t| t.title.clone())
+            .collect()
+    }
+
+    /// A main term and all its subterms, in printed order; empty when there is no such term.
+    pub fn index_subtree(&self, main_term: &str) -> Vec<PcsIndexLine> {
+        let terms = &self.index.terms;
+        let Some(start) = terms.iter().position(|t| t.level == 0 && t.title.eq_ignore_ascii_case(main_term.trim())) else {
+            return Vec::new();
+        };
+        let end = terms[start + 1..].iter().position(|t| t.level == 0).map_or(terms.len(), |k| start + 1 + k);
+        terms[start..end]
+            .iter()
+            .map(|t| PcsIndexLine {
+                level: t.level,
+                title: t.title.clone(),
+                code: t.code.clone(),
+                see: t.see.clone(),
+                use_value: t.use_value.clone(),
+                code_in_tables: t.code.as_ref().map(|c| self.build(c).is_ok()),
+            })
+            .collect()
+    }
+}

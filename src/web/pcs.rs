@@ -65,6 +65,23 @@ impl PcsCodes {
         to_js(&terms)
     }
 
+    /// Index search completed against the tables (`[{ code, complete, title, index_path, pointer }]`).
+    pub fn search(&self, query: &str, limit: usize) -> Result<JsValue, JsError> {
+        to_js(&self.icd10pcs.search(query, limit.clamp(1, 100)))
+    }
+
+    /// Index main terms starting with `prefix`, for type-ahead.
+    #[wasm_bindgen(js_name = indexMainTerms)]
+    pub fn index_main_terms(&self, prefix: &str, limit: usize) -> Result<JsValue, JsError> {
+        to_js(&self.icd10pcs.index_main_terms(prefix, limit.clamp(1, 200)))
+    }
+
+    /// A main term and its subterms: `[{ level, title, code, see, use, code_in_tables }]`.
+    #[wasm_bindgen(js_name = indexTerm)]
+    pub fn index_term(&self, main_term: &str) -> Result<JsValue, JsError> {
+        to_js(&self.icd10pcs.index_subtree(main_term))
+    }
+
     /// The device aggregation table: specific devices and the general value each is coded to.
     #[wasm_bindgen(js_name = deviceAggregation)]
     pub fn device_aggregation(&self) -> Result<JsValue, JsError> {
