@@ -7,7 +7,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::model::{CodeRef, Icd10cm, Kind, NoteKind};
+use super::model::{CodeRef, CodeValidity, Icd10cm, Kind, NoteKind};
 use crate::codes::{normalize_icd10cm, Date, InputError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +119,22 @@ pub struct SeventhCharView {
     pub code: Option<String>,
     /// This is the 7th character of the looked-up code.
     pub current: bool,
+}
+
+/// Whether a code is valid on a date, its windows, and the sentence that says when it is valid,
+/// for every code set whose validity comes from an MCE master file.
+pub fn describe_validity(validity: Option<&CodeValidity>, date: Date, edition: &str) -> (bool, Vec<WindowView>, String) {
+    let windows: Vec<WindowView> = validity
+        .map(|v| v.windows.iter().map(|w| WindowView { from: w.from.to_string(), to: w.to.to_string() }).collect())
+        .unwrap_or_default();
+    let valid = validity.is_some_and(|v| v.is_valid_on(date));
+    let spans = windows.iter().map(|w| format!("{} to {}", w.from, w.to)).collect::<Vec<_>>().join(" and ");
+    let text = if windows.is_empty() {
+        format!("Never a valid code in {edition}.")
+    } else {
+        format!("Valid for dates of service {spans}.")
+    };
+    (valid, windows, text)
 }
 
 impl Icd10cm {
@@ -272,23 +288,7 @@ impl Icd10cm {
     }
 
     fn validity_for(&self, code: &str, date: Date) -> (bool, Vec<WindowView>, String) {
-        let windows: Vec<WindowView> = self
-            .validity_of(code)
-            .map(|v| {
-                v.windows
-                    .iter()
-                    .map(|w| WindowView { from: w.from.to_string(), to: w.to.to_string() })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let valid = self.is_valid_on(code, date);
-        let spans = windows.iter().map(|w| format!("{} to {}", w.from, w.to)).collect::<Vec<_>>().join(" and ");
-        let text = if windows.is_empty() {
-            format!("Never a valid code in {}.", self.validity_edition)
-        } else {
-            format!("Valid for dates of service {spans}.")
-        };
-        (valid, windows, text)
+        describe_validity(self.validity_of(code), date, &self.validity_edition)
     }
 
     fn ancestors(&self, from: Option<u32>) -> Vec<AncestorView> {

@@ -9,7 +9,7 @@ pub mod pcs;
 pub mod pcs_index;
 
 pub use format::LoadError;
-pub use lookup::{AncestorView, ChildView, LookupError, LookupView, NoteView, SeventhView, Status, WindowView};
+pub use lookup::{describe_validity, AncestorView, ChildView, LookupError, LookupView, NoteView, SeventhView, Status, WindowView};
 pub use model::Icd10cm;
 
 use crate::codes::{with_dot, without_dot, Date};
@@ -112,8 +112,7 @@ impl Icd10cm {
 
     /// Whether a code is valid for a date of service.
     pub fn is_valid_on(&self, code: &str, date: Date) -> bool {
-        self.validity_of(code)
-            .is_some_and(|v| v.windows.iter().any(|w| w.from <= date && date <= w.to))
+        self.validity_of(code).is_some_and(|v| v.is_valid_on(date))
     }
 
     /// Every reportable code the FY2026 tabular defines, by its structure alone: leaves without
@@ -145,7 +144,7 @@ impl Icd10cm {
     pub fn reportable_codes_on(&self, date: Date) -> Vec<String> {
         self.validity
             .iter()
-            .filter(|v| v.windows.iter().any(|w| w.from <= date && date <= w.to))
+            .filter(|v| v.is_valid_on(date))
             .map(|v| with_dot(&v.code))
             .collect()
     }

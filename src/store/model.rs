@@ -173,6 +173,12 @@ pub struct CodeValidity {
     pub windows: Vec<Window>,
 }
 
+impl CodeValidity {
+    pub fn is_valid_on(&self, date: Date) -> bool {
+        self.windows.iter().any(|w| w.from <= date && date <= w.to)
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Icd10cm {
     /// Human-readable edition, e.g. "ICD-10-CM FY2026 (April 1, 2026 update)".

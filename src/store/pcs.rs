@@ -187,7 +187,7 @@ impl Icd10pcs {
     }
 
     pub fn is_valid_on(&self, code: &str, date: Date) -> bool {
-        self.validity_of(code).is_some_and(|v| v.windows.iter().any(|w| w.from <= date && date <= w.to))
+        self.validity_of(code).is_some_and(|v| v.is_valid_on(date))
     }
 
     /// The row (index) of a table holding a full code, if any.
@@ -227,7 +227,7 @@ impl Icd10pcs {
     pub fn codes_on(&self, date: Date) -> Vec<String> {
         self.validity
             .iter()
-            .filter(|v| v.windows.iter().any(|w| w.from <= date && date <= w.to))
+            .filter(|v| v.is_valid_on(date))
             .map(|v| v.code.clone())
             .collect()
     }
@@ -247,21 +247,11 @@ impl Icd10pcs {
         if code.len() != 7 {
             return Err(PcsError::Malformed(input.trim().to_string()));
         }
-        let windows: Vec<super::WindowView> = self
-            .validity_of(&code)
-            .map(|v| v.windows.iter().map(|w| super::WindowView { from: w.from.to_string(), to: w.to.to_string() }).collect())
-            .unwrap_or_default();
         let found = self.row_of(&code);
+        let (valid, windows, mut validity_text) = super::describe_validity(self.validity_of(&code), date, &self.validity_edition);
         if found.is_none() && windows.is_empty() {
             return Err(PcsError::Unknown(code));
         }
-        let valid = self.is_valid_on(&code, date);
-        let spans = windows.iter().map(|w| format!("{} to {}", w.from, w.to)).collect::<Vec<_>>().join(" and ");
-        let mut validity_text = if windows.is_empty() {
-            format!("Never a valid code in {}.", self.validity_edition)
-        } else {
-            format!("Valid for dates of service {spans}.")
-        };
         let (title, characters, operation_definition) = match found {
             Some((t, r)) => {
                 let chars = self.characters_of(t, &t.rows[r], &code);
