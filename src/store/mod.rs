@@ -3,6 +3,7 @@
 //! reportable codes.
 
 pub mod format;
+pub mod hcpcs;
 mod lookup;
 pub mod model;
 pub mod pcs;
