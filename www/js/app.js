@@ -1,46 +1,72 @@
-// MedCode Trainer — ICD-10-CM lookup page.
-// Loads the wasm core and the compiled code set, then wires search, code view, date of service,
-// hash routing and keyboard shortcuts. All coding logic lives in the core.
+// MedCode Trainer — the page shell and the ICD-10-CM lookup.
+// Wires the header navigation between the code-set areas (ICD-10-CM lookup, ICD-10-PCS builder),
+// the date of service, hash routing and keyboard shortcuts, and the ICD-10-CM search and code
+// view. Each area loads its code set when it is first shown. All coding logic lives in the core.
 
-import init, { Trainer } from '../pkg/medcode.js';
-import { h, replaceChildren } from './dom.js';
+import { Trainer } from '../pkg/medcode.js';
+import { h, replaceChildren, isEditable } from './dom.js';
 import { parseHash, codeHref, todayLocal, isDateValue } from './router.js';
 import { renderCodeView, displayCode } from './codeview.js';
 import { SearchPanel } from './search.js';
+import { PcsBuilder } from './pcs.js';
+import { loadCodeSet, messageOf } from './codeset.js';
 import { registerServiceWorker } from './offline.js';
 
 const view = document.getElementById('code-view');
 const dateInput = document.getElementById('dos');
 const todayButton = document.getElementById('dos-today');
 const editionEl = document.getElementById('edition');
+const brandSub = document.getElementById('brand-sub');
 const APP_TITLE = 'MedCode Trainer';
 
 let trainer = null;
 let search = null;
+let cmLoad = null; // the promise of the ICD-10-CM code set, once asked for
+let cmError = null;
 let depth = 0; // how many in-app history entries lie behind the current one
+let currentArea = null;
+
+const pcs = new PcsBuilder({
+  root: document.getElementById('pcs-view'),
+  reference: document.getElementById('pcs-reference'),
+  go,
+  currentDate,
+  onLoaded: () => areaLoaded('pcs'),
+  onFailed: () => areaFailed('pcs'),
+});
+
+/**
+ * The areas of the page, one per link of the header navigation (`data-area`). Each has its
+ * layout element (`data-area` too), the subtitle under the brand, and:
+ *   show(route, { focus, first })  render a route of the area (load its code set if need be);
+ *                                  first: the area was just opened (page load, another tab)
+ *   onKey(e)                       shortcuts while the area is shown (after the global ones)
+ *   edition()                      the footer text
+ *   failed()                       true when its code set could not be loaded
+ * A new code set (HCPCS, CPT) adds a nav link and a layout in index.html, its routes in
+ * router.js, and an entry here.
+ */
+const AREAS = {
+  cm: {
+    sub: 'ICD-10-CM tabular lookup',
+    show: showCm,
+    onKey: onCmKey,
+    edition: () => (trainer ? trainer.edition() : cmError ? 'ICD-10-CM code set not loaded' : 'ICD-10-CM'),
+    failed: () => cmError !== null,
+  },
+  pcs: {
+    sub: 'ICD-10-PCS table builder',
+    show: (route, opts) => pcs.show(route, opts),
+    onKey: (e) => pcs.onKey(e),
+    edition: () => pcs.edition(),
+    failed: () => pcs.failed(),
+  },
+};
 
 boot();
 
-async function boot() {
+function boot() {
   dateInput.value = todayLocal();
-  try {
-    const binUrl = new URL('../pkg/icd10cm.bin', import.meta.url);
-    const [, bytes] = await Promise.all([init(), fetchBytes(binUrl)]);
-    trainer = new Trainer(bytes);
-  } catch (err) {
-    showBootError(err);
-    return;
-  }
-
-  editionEl.textContent = trainer.edition();
-  search = new SearchPanel({
-    search: (q, limit) => trainer.search(q, limit),
-    onOpen: (hit) => go(codeHref(hit.code, currentDate())),
-  });
-  search.enable();
-  dateInput.disabled = false;
-  todayButton.disabled = false;
-
   dateInput.addEventListener('change', onDateChange);
   todayButton.addEventListener('click', () => {
     dateInput.value = todayLocal();
@@ -51,36 +77,125 @@ async function boot() {
     render({ focus: true });
   });
   document.addEventListener('keydown', onGlobalKey);
+  // The skip link moves the focus to the shown area's main pane without changing the route.
+  document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+    e.preventDefault();
+    const main = document.querySelector('[data-area]:not([hidden]) main');
+    if (main) main.focus();
+  });
 
   if (history.state && typeof history.state.depth === 'number') {
     depth = history.state.depth;
   } else {
     history.replaceState({ depth: 0 }, '');
   }
-  view.setAttribute('aria-busy', 'false');
-  document.body.classList.add('is-ready');
-  render({ focus: false });
-  if (parseHash(location.hash).view === 'home') search.focus();
-
+  render({ focus: false, first: true });
   registerServiceWorker();
 }
 
-async function fetchBytes(url) {
-  let res;
-  try {
-    res = await fetch(url);
-  } catch {
-    throw new Error('The code set file could not be fetched.');
+/** A code set finished loading: the page counts as ready from the first one on. */
+function areaLoaded(area) {
+  dateInput.disabled = false;
+  todayButton.disabled = false;
+  document.body.classList.add('is-ready');
+  if (area === currentArea) syncFooter();
+}
+
+function areaFailed(area) {
+  if (area === currentArea) syncFooter();
+}
+
+function syncFooter() {
+  const area = AREAS[currentArea];
+  editionEl.textContent = area.edition();
+  document.body.classList.toggle('is-failed', area.failed());
+}
+
+/** Show the area a route belongs to: its layout, its tab marked current, its subtitle. */
+function showArea(name) {
+  if (currentArea === name) return;
+  currentArea = name;
+  for (const el of document.querySelectorAll('body > [data-area]')) {
+    el.hidden = el.dataset.area !== name;
   }
-  if (!res.ok) throw new Error(`The code set file could not be fetched (HTTP ${res.status}).`);
-  return new Uint8Array(await res.arrayBuffer());
+  for (const link of document.querySelectorAll('.app-nav-link')) {
+    if (link.dataset.area === name) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  brandSub.textContent = AREAS[name].sub;
+  document.body.dataset.area = name;
+  syncFooter();
+}
+
+/** Each tab links back to the last route seen in its area. */
+function rememberRoute(name) {
+  const link = document.querySelector(`.app-nav-link[data-area="${name}"]`);
+  if (link) link.setAttribute('href', location.hash || '#/');
+}
+
+function render({ focus, first = false }) {
+  const route = parseHash(location.hash);
+  if (route.date && route.date !== dateInput.value) dateInput.value = route.date;
+  const entered = currentArea !== route.area; // opened now, from another area or at load
+  showArea(route.area);
+  rememberRoute(route.area);
+  AREAS[route.area].show(route, { focus, first: first || entered });
+}
+
+// ---------------------------------------------------------------------------------------------
+// ICD-10-CM lookup
+
+/** Load the ICD-10-CM code set once; resolves to true when it is usable. */
+function ensureCm() {
+  cmLoad ??= (async () => {
+    try {
+      trainer = await loadCodeSet('icd10cm.bin', (bytes) => new Trainer(bytes));
+    } catch (err) {
+      cmError = err;
+      showBootError(err);
+      if (currentArea === 'cm') syncFooter();
+      return false;
+    }
+    search = new SearchPanel({
+      search: (q, limit) => trainer.search(q, limit),
+      onOpen: (hit) => go(codeHref(hit.code, currentDate())),
+    });
+    search.enable();
+    view.setAttribute('aria-busy', 'false');
+    areaLoaded('cm');
+    return true;
+  })();
+  return cmLoad;
+}
+
+function showCm(route, { focus, first }) {
+  if (trainer) {
+    renderCm(route, focus, first);
+    return;
+  }
+  if (cmError) {
+    showBootError(cmError);
+    return;
+  }
+  ensureCm().then((ok) => {
+    // Render the route shown by then, if the student is still in this area.
+    if (ok && currentArea === 'cm') renderCm(parseHash(location.hash), focus, first);
+  });
+}
+
+function renderCm(route, focus, first) {
+  if (route.view === 'code') {
+    renderCode(route.code, currentDate(), focus);
+  } else {
+    renderHome();
+    search.markCurrent(null);
+    if (focus || first) search.focus();
+  }
 }
 
 function showBootError(err) {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   view.setAttribute('aria-busy', 'false');
-  document.body.classList.add('is-failed');
-  editionEl.textContent = 'Code set not loaded';
   replaceChildren(view,
     h('div', { class: 'panel state-panel is-error', role: 'alert' },
       h('p', { class: 'state-title' }, 'The ICD-10-CM code set could not be loaded'),
@@ -126,18 +241,11 @@ function onDateChange() {
   if (route.view === 'code') {
     history.replaceState(history.state, '', codeHref(route.code, dateInput.value));
     render({ focus: false });
-  }
-}
-
-function render({ focus }) {
-  const route = parseHash(location.hash);
-  if (route.date && route.date !== dateInput.value) dateInput.value = route.date;
-  if (route.view === 'code') {
-    renderCode(route.code, currentDate(), focus);
-  } else {
-    renderHome();
-    search.markCurrent(null);
-    if (focus) search.focus();
+  } else if (route.area === 'pcs') {
+    // A builder route names a date only when it was opened with one; keep it in step.
+    if (route.date) history.replaceState(history.state, '', location.hash.replace(/([?&]date=)[^&]*/, `$1${dateInput.value}`));
+    rememberRoute('pcs');
+    pcs.dateChanged();
   }
 }
 
@@ -224,12 +332,6 @@ function renderHome() {
   );
 }
 
-function isEditable(target) {
-  if (!(target instanceof Element)) return false;
-  if (target.isContentEditable) return true;
-  return target.matches('input, textarea, select');
-}
-
 function onGlobalKey(e) {
   if (e.defaultPrevented) return;
   if (e.key === 'ArrowLeft' && e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
@@ -238,6 +340,11 @@ function onGlobalKey(e) {
     return;
   }
   if (e.altKey || e.ctrlKey || e.metaKey) return;
+  AREAS[currentArea]?.onKey(e);
+}
+
+function onCmKey(e) {
+  if (!search) return;
   if (e.key === '/' && !isEditable(e.target)) {
     e.preventDefault();
     search.focus({ select: true });

@@ -46,3 +46,10 @@ export function replaceChildren(el, ...children) {
   el.textContent = '';
   append(el, children);
 }
+
+/** True when keys typed at `target` are text for it (an input, textarea, select or editable). */
+export function isEditable(target) {
+  if (!(target instanceof Element)) return false;
+  if (target.isContentEditable) return true;
+  return target.matches('input, textarea, select');
+}
