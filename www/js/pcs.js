@@ -14,7 +14,7 @@ import {
 const APP_TITLE = 'MedCode Trainer';
 const NARROW = '(max-width: 800px)';
 /** Below this width the reference panel sits under the builder, folded. */
-const STACKED = '(max-width: 1023px)';
+const STACKED = '(max-width: 1199px)';
 const PAGE = 5;
 
 /** What a rendered route depends on (the date of service only when the route names it). */
@@ -358,6 +358,7 @@ export class PcsBuilder {
     // A new step starts at its top: the pane scrolls on wide screens, the page on narrow ones,
     // where each step after the first brings the boxes to the top of the screen.
     this.root.scrollTop = 0;
+    this.root.parentElement.scrollTop = 0; // the area scrolls as one on medium screens
     if (window.matchMedia(NARROW).matches) {
       const slots = this.body.querySelector('.pcs-slots');
       if (slots && !first) slots.scrollIntoView({ block: 'start' });
@@ -615,9 +616,13 @@ export class PcsBuilder {
     if (current !== this.refCurrent) {
       this.refCurrent = current;
       const pane = this.reference;
-      if (marked && !this.stacked.matches && pane.closest('[hidden]') == null) {
-        const top = marked.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
-        pane.scrollTop = Math.max(0, top - 120);
+      if (!this.stacked.matches && pane.closest('[hidden]') == null) {
+        if (marked) {
+          const top = marked.getBoundingClientRect().top - pane.getBoundingClientRect().top + pane.scrollTop;
+          pane.scrollTop = Math.max(0, top - 120);
+        } else {
+          pane.scrollTop = 0;
+        }
       }
     }
   }

@@ -155,8 +155,11 @@ function source(view, operation) {
         h('dd', null, h('span', { class: 'pcs-table-code' }, view.table),
           view.row != null ? `, row ${view.row}` : '')) : null,
       view.operation_definition ? h('div', { class: 'pcs-fact' },
-        h('dt', null, operation ? `${operation.axis ?? 'Operation'} ${operation.char} ${operation.label ?? ''}`.trim() : 'Operation'),
-        h('dd', null, view.operation_definition)) : null,
+        h('dt', null, !operation || operation.axis === 'Operation' ? 'Root operation' : operation.axis),
+        h('dd', null,
+          operation ? h('span', { class: 'pcs-op' }, h('span', { class: 'pcs-op-char' }, operation.char), ' ', operation.label ?? '') : null,
+          operation ? ': ' : null,
+          view.operation_definition)) : null,
     ),
   );
 }
