@@ -253,6 +253,30 @@ test('keyboard alone: 0 D T J 4 Z Z builds 0DTJ4ZZ; Backspace, filter + Enter an
   assertNoErrors(errors);
 });
 
+test('typing 0dtj4zz without pausing builds the code; each character is a history entry', async (t) => {
+  const { page, errors } = await openApp(t, { hash: `#/pcs?date=${DATE}` });
+  await stepHeading(page, 1, 'Section').waitFor();
+  await page.keyboard.type('0dtj4zz');
+  await resultHeading(page, '0DTJ4ZZ').waitFor();
+  assert.equal(hashOf(page), `#/pcs/0DTJ4ZZ?date=${DATE}`);
+  assert.match(await validity(page).innerText(), new RegExp(`Valid on ${DATE}`));
+  for (const [pos, axis, hash] of [[7, 'Qualifier', '0DTJ4Z'], [6, 'Device', '0DTJ4'], [5, 'Approach', '0DTJ']]) {
+    await page.keyboard.press('Alt+ArrowLeft');
+    await stepHeading(page, pos, axis).waitFor();
+    assert.equal(hashOf(page), `#/pcs/${hash}?date=${DATE}`);
+  }
+
+  // A new date of service on a partial code is kept when the code is finished.
+  await dateBox(page).fill('2027-10-01');
+  assert.equal(hashOf(page), '#/pcs/0DTJ?date=2027-10-01');
+  await choices(page).focus();
+  await page.keyboard.type('4zz');
+  await resultHeading(page, '0DTJ4ZZ').waitFor();
+  assert.equal(hashOf(page), '#/pcs/0DTJ4ZZ?date=2027-10-01');
+  assert.equal(await validity(page).locator('.validity-head').innerText(), 'Not valid on 2027-10-01');
+  assertNoErrors(errors);
+});
+
 test('clicking a filled box backs up to that position; another body part is chosen; Back returns', async (t) => {
   const { page, errors } = await openApp(t, { hash: '#/pcs/0DTJ4ZZ' });
   await resultHeading(page, '0DTJ4ZZ').waitFor();

@@ -218,6 +218,10 @@ function go(hash) {
     return;
   }
   location.hash = hash;
+  // The entry exists now: give it its depth at once, so that navigations quicker than their
+  // hashchange events (keys typed fast in the builder) are each counted.
+  depth += 1;
+  history.replaceState({ depth }, '');
 }
 
 /** Give a new history entry its depth, so Back never leaves the app. */

@@ -67,6 +67,7 @@ export class PcsBuilder {
       this.render(focus || first, { first });
       return;
     }
+    document.title = `ICD-10-PCS builder · ${APP_TITLE}`;
     if (this.error) {
       this.renderLoadError();
       return;
@@ -187,9 +188,16 @@ export class PcsBuilder {
     });
   }
 
-  /** The date of service changed: a complete code is looked up again. */
+  /** The date of service changed: a complete code is looked up again (the values do not depend on it). */
   dateChanged() {
-    if (this.pcs && this.route && !this.root.parentElement.hidden) this.render(false);
+    if (!this.pcs || !this.route || this.root.parentElement.hidden) return;
+    // A route that names a date follows the new one (app.js rewrote the URL the same way).
+    this.route = { ...this.route, date: this.route.date ? this.currentDate() : null };
+    if (this.step?.next_pos != null) {
+      this.renderedKey = routeKey(this.route);
+      return;
+    }
+    this.render(false);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -409,9 +417,10 @@ export class PcsBuilder {
     });
     ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
     this.showChoices(ranked.map((r) => r.c));
+    const typed = this.filterInput.value.trim();
     this.stepStatus.textContent = ranked.length
-      ? `${ranked.length} of ${all.length} values match “${this.filterInput.value.trim()}”`
-      : `No ${this.step.next_axis ?? ''} value matches “${this.filterInput.value.trim()}”`.replace('  ', ' ');
+      ? `${ranked.length} of ${all.length} values match “${typed}”`
+      : `No ${this.step.next_axis ?? 'value'} matches “${typed}”`;
     this.stepStatus.classList.toggle('is-error', ranked.length === 0);
   }
 
