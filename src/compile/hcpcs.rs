@@ -392,7 +392,8 @@ pub fn parse_proc_notes(text: &str) -> Result<Vec<ProcNote>, String> {
         if body.is_empty() {
             continue;
         }
-        let starts_note = body.len() > 6 && body.as_bytes()[..4].iter().all(u8::is_ascii_digit) && &body[4..6] == "--";
+        let starts_note =
+            body.len() > 6 && body.as_bytes()[..4].iter().all(u8::is_ascii_digit) && body.get(4..6) == Some("--");
         if starts_note {
             notes.push(ProcNote { number: body[..4].to_string(), text: fold_spaces(&body[6..]) });
         } else if let Some(last) = notes.last_mut() {
