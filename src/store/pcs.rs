@@ -157,6 +157,9 @@ pub struct PcsChoice {
     pub character: char,
     pub label: String,
     pub definition: Option<String>,
+    /// What the definitions file says the value includes (for body parts, the body-part key:
+    /// "Vermiform appendix" under Appendix).
+    pub includes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -321,12 +324,10 @@ impl Icd10pcs {
             next_axis = axis.title.clone();
             for v in &axis.values {
                 if !choices.iter().any(|c| c.character == v.code) {
-                    let definition = if n == 2 {
-                        axis.definition.clone()
-                    } else {
-                        self.definition_of(section.unwrap_or(t.prefix.chars().next().unwrap()), axis.pos, &v.label)
-                    };
-                    choices.push(PcsChoice { character: v.code, label: v.label.clone(), definition });
+                    let entry = self.definition_entry(section.unwrap_or(t.prefix.chars().next().unwrap()), axis.pos, &v.label);
+                    let definition = if n == 2 { axis.definition.clone() } else { entry.and_then(|d| d.definition.clone()) };
+                    let includes = entry.map(|d| d.includes.clone()).unwrap_or_default();
+                    choices.push(PcsChoice { character: v.code, label: v.label.clone(), definition, includes });
                 }
             }
         }
@@ -335,11 +336,8 @@ impl Icd10pcs {
     }
 
     /// The definitions-file entry for a value at a position of a section, if there is one.
-    pub fn definition_of(&self, section: char, pos: u8, label: &str) -> Option<String> {
-        self.definitions
-            .iter()
-            .find(|d| d.section == section && d.pos == pos && d.term.eq_ignore_ascii_case(label))
-            .and_then(|d| d.definition.clone())
+    pub fn definition_entry(&self, section: char, pos: u8, label: &str) -> Option<&PcsDefinition> {
+        self.definitions.iter().find(|d| d.section == section && d.pos == pos && d.term.eq_ignore_ascii_case(label))
     }
 }
 

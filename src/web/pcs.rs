@@ -15,6 +15,7 @@ pub struct PcsCodes {
 
 #[derive(Serialize)]
 struct DefinitionView<'a> {
+    pos: u8,
     axis: &'a str,
     term: &'a str,
     definition: Option<&'a str>,
@@ -55,6 +56,7 @@ impl PcsCodes {
             .iter()
             .filter(|d| d.section == section)
             .map(|d| DefinitionView {
+                pos: d.pos,
                 axis: &d.axis_title,
                 term: &d.term,
                 definition: d.definition.as_deref(),
