@@ -4,18 +4,19 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use medcode::codes::Date;
+use medcode::store::hcpcs::{CodeSystem, Hcpcs};
 use medcode::store::pcs::Icd10pcs;
 use medcode::Icd10cm;
 
 const HELP: &str = "medcode — MedCode Trainer command line (ICD-10-CM FY2026)
 
 USAGE:
-    medcode lookup CODE [--date YYYY-MM-DD] [--system icd10cm|icd10pcs]
+    medcode lookup CODE [--date YYYY-MM-DD] [--system icd10cm|icd10pcs|hcpcs|cpt]
                                                   everything about one code, as JSON
-    medcode search QUERY... [--limit N] [--system icd10cm|icd10pcs]
+    medcode search QUERY... [--limit N] [--system icd10cm|icd10pcs|hcpcs|cpt]
                                                   ranked search hits, as JSON (default limit 10;
                                                   ICD-10-PCS searches the index and completes codes)
-    medcode codes --system icd10cm|icd10pcs --date YYYY-MM-DD [--reportable]
+    medcode codes --system icd10cm|icd10pcs|hcpcs|cpt --date YYYY-MM-DD [--reportable]
                                                   one code per line (ICD-10-CM with the dot)
     medcode pcs-build [PREFIX]                    ICD-10-PCS builder: the values allowed after PREFIX
     medcode compile [--source DIR] [--out FILE] [--abbreviations FILE]
@@ -27,8 +28,11 @@ OPTIONS:
     --codeset FILE      compiled code set to read (default: codesets/compiled/icd10cm.bin in the
                         source tree, or $MEDCODE_CODESET)
 
-Without --system, lookup reads a code with a dot as ICD-10-CM and a seven-character code known
-to ICD-10-PCS as ICD-10-PCS (S72001A without its dot is ICD-10-CM: no PCS table holds it).
+Without --system, lookup reads a code with a dot as ICD-10-CM, a seven-character code known
+to ICD-10-PCS as ICD-10-PCS (S72001A without its dot is ICD-10-CM: no PCS table holds it), and a
+HCPCS Level II code, CPT number or modifier as HCPCS/CPT; a dotless code known to both HCPCS and
+ICD-10-CM (A0100) prints both views and says so. CPT numbers come without descriptors (AMA
+copyright).
 
 `codes --system icd10pcs` lists the codes valid on the date according to the CMS MCE (for
 2026-04-01 that includes the April 2026 additions, which have no title in the October tables).
@@ -39,9 +43,11 @@ before FY2026).
 
 `compile` reads DIR (default codesets/source) for icd10cm_tabular_2026_april.xml.gz,
 mce_v44_icd10cm_dx_master.tsv.gz, icd10pcs_tables_2026.xml.gz, icd10pcs_definitions_2026.xml.gz,
-mce_v44_icd10pcs_sg_master.tsv.gz and the abbreviation dictionary (default
+mce_v44_icd10pcs_sg_master.tsv.gz, the HCPCS January 2026 file and its processing notes, the
+I/OCE HCPCS attributes and modifier flags, our CPT range and modifier labels, and the
+abbreviation dictionary (default
 codesets/clinical_abbreviations.tsv), and writes FILE (default codesets/compiled/icd10cm.bin)
-and icd10pcs.bin beside it.
+and icd10pcs.bin and hcpcs.bin beside it.
 
 Exit status: 0 on success, 1 for a code or date that cannot be used, 2 for bad arguments or files.";
 
@@ -138,7 +144,8 @@ fn run(args: &[String]) -> Result<(), Failure> {
             match args.value("--system") {
                 Some("icd10cm") => print_json(&load(&args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?),
                 Some("icd10pcs") => print_json(&load_pcs(&args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?),
-                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs"))),
+                Some("hcpcs" | "cpt") => print_json(&load_hcpcs(&args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?),
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs, hcpcs, cpt"))),
                 None => lookup_any(&args, code, date)?,
             }
             Ok(())
@@ -168,7 +175,8 @@ fn run(args: &[String]) -> Result<(), Failure> {
             match args.value("--system") {
                 None | Some("icd10cm") => print_json(&load(&args)?.search(&query, limit)),
                 Some("icd10pcs") => print_json(&load_pcs(&args)?.search(&query, limit)),
-                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs"))),
+                Some("hcpcs" | "cpt") => print_json(&load_hcpcs(&args)?.search(&query, limit)),
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs, hcpcs, cpt"))),
             }
             Ok(())
         }
@@ -186,8 +194,15 @@ fn run(args: &[String]) -> Result<(), Failure> {
                     print_out(&out);
                     return Ok(());
                 }
-                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs"))),
-                None => return Err(Failure::Usage("codes needs --system icd10cm|icd10pcs".into())),
+                Some(name @ ("hcpcs" | "cpt")) => {
+                    let system = CodeSystem::parse(name).expect("hcpcs and cpt are code systems");
+                    let mut out = load_hcpcs(&args)?.codes_on(system, date).join("\n");
+                    out.push('\n');
+                    print_out(&out);
+                    return Ok(());
+                }
+                Some(other) => return Err(Failure::Usage(format!("unknown --system {other:?}; available: icd10cm, icd10pcs, hcpcs, cpt"))),
+                None => return Err(Failure::Usage("codes needs --system icd10cm|icd10pcs|hcpcs|cpt".into())),
             }
             let set = load(&args)?;
             let mut out = String::new();
@@ -258,17 +273,36 @@ fn load_pcs(args: &Args) -> Result<Icd10pcs, Failure> {
     Icd10pcs::from_bytes(&read_compiled(&path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
 }
 
+fn load_hcpcs(args: &Args) -> Result<Hcpcs, Failure> {
+    let path = codeset_path(args).with_file_name("hcpcs.bin");
+    Hcpcs::from_bytes(&read_compiled(&path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+}
+
 /// `lookup` without `--system`: a code with a dot is ICD-10-CM; a seven-character code held by
-/// the ICD-10-PCS tables or validity file is ICD-10-PCS; anything else is tried as ICD-10-CM.
+/// the ICD-10-PCS tables or validity file is ICD-10-PCS; a HCPCS Level II code, CPT number or
+/// modifier is HCPCS/CPT; anything else is tried as ICD-10-CM. A dotless code that is both a
+/// HCPCS code and an ICD-10-CM code (A0100: taxi transport, or A01.00 typhoid fever) prints both.
 fn lookup_any(args: &Args, code: &str, date: Date) -> Result<(), Failure> {
-    let pcs_shaped = !code.contains('.') && medcode::store::pcs::normalize_pcs(code, 7).is_ok_and(|c| c.len() == 7);
+    let dotted = code.contains('.');
+    let pcs_shaped = !dotted && medcode::store::pcs::normalize_pcs(code, 7).is_ok_and(|c| c.len() == 7);
     if pcs_shaped {
         if let Ok(view) = load_pcs(args)?.lookup(code, date) {
             print_json(&view);
             return Ok(());
         }
     }
-    print_json(&load(args)?.lookup(code, date).map_err(|e| Failure::Input(e.to_string()))?);
+    let hcpcs = if dotted { None } else { load_hcpcs(args)?.lookup(code, date).ok() };
+    let icd10cm = load(args)?.lookup(code, date);
+    match (hcpcs, icd10cm) {
+        (Some(h), Ok(cm)) => print_json(&serde_json::json!({
+            "ambiguous": true,
+            "message": format!("{} is both a HCPCS/CPT code and, with a dot, the ICD-10-CM code {}; use --system, or type the dot for ICD-10-CM", h.code, cm.code),
+            "hcpcs": h,
+            "icd10cm": cm,
+        })),
+        (Some(h), Err(_)) => print_json(&h),
+        (None, result) => print_json(&result.map_err(|e| Failure::Input(e.to_string()))?),
+    }
     Ok(())
 }
 
@@ -312,6 +346,19 @@ fn compile(args: &Args) -> Result<(), Failure> {
     })
     .map_err(Failure::Usage)?;
     write_compiled(&out.with_file_name("icd10pcs.bin"), &pcs)?;
+    let read_text = |path: PathBuf| {
+        std::fs::read_to_string(&path).map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))
+    };
+    let hcpcs = medcode::compile::hcpcs::compile_hcpcs_bytes(&medcode::compile::hcpcs::HcpcsSources {
+        hcpcs_file: &read_gz(&source.join("HCPC2026_JAN_ANWEB_01122026.txt.gz"))?,
+        proc_notes: &read_gz(&source.join("proc_notes_JAN2026.txt.gz"))?,
+        ioce_attributes_tsv: &read_gz(&source.join("ioce_hcpcs_attributes.tsv.gz"))?,
+        ioce_modifier_flags_tsv: &read_text(source.join("ioce_modifier_flags.tsv"))?,
+        cpt_ranges_tsv: &read_text(repo_path("codesets/cpt_ranges.tsv"))?,
+        cpt_modifiers_tsv: &read_text(repo_path("codesets/cpt_modifiers.tsv"))?,
+    })
+    .map_err(Failure::Usage)?;
+    write_compiled(&out.with_file_name("hcpcs.bin"), &hcpcs)?;
     Ok(())
 }
 
