@@ -44,6 +44,32 @@ fn codes_lists_the_reportable_set() {
 }
 
 #[test]
+fn lookup_routes_procedure_codes_by_shape() {
+    let pcs = json(&["lookup", "0DTJ4ZZ", "--date", "2026-04-01"]);
+    assert_eq!(pcs["system"], "icd10pcs");
+    assert_eq!(pcs["title"], "Resection of Appendix, Percutaneous Endoscopic Approach");
+    let hcpcs = json(&["lookup", "J1885", "--date", "2026-04-01"]);
+    assert_eq!((hcpcs["system"].as_str(), hcpcs["status"].as_str()), (Some("hcpcs"), Some("valid")));
+    let cpt = json(&["lookup", "99213", "--date", "2026-04-01"]);
+    assert_eq!(cpt["system"], "cpt");
+    assert!(cpt["descriptor"].is_null(), "no CPT descriptor is shipped");
+    // A0100 is a HCPCS code (taxi transport) and, with its dot, ICD-10-CM A01.00.
+    let both = json(&["lookup", "A0100", "--date", "2026-04-01"]);
+    assert_eq!(both["ambiguous"], true);
+    assert_eq!((both["hcpcs"]["code"].as_str(), both["icd10cm"]["code"].as_str()), (Some("A0100"), Some("A01.00")));
+    assert_eq!(json(&["lookup", "A01.00", "--date", "2026-04-01"])["system"], "icd10cm");
+}
+
+#[test]
+fn codes_lists_every_system() {
+    for (system, date, count) in [("icd10pcs", "2025-10-01", 79_115), ("icd10pcs", "2026-04-01", 79_193), ("hcpcs", "2026-04-01", 8_256), ("cpt", "2026-04-01", 11_546)] {
+        let (code, out, err) = medcode(&["codes", "--system", system, "--date", date]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.lines().count(), count, "{system} on {date}");
+    }
+}
+
+#[test]
 fn search_puts_the_code_first_for_a_code_query() {
     let hits = json(&["search", "e11.22"]);
     assert_eq!(hits[0]["code"], "E11.22");

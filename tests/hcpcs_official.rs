@@ -75,11 +75,6 @@ fn ioce_active(yyyymmdd: &str, digit_first: bool) -> BTreeSet<String> {
 #[test]
 fn committed_hcpcs_is_current() {
     let fresh = compile_hcpcs_bytes(&sources(texts())).unwrap();
-    // Until `medcode compile` writes hcpcs.bin, MEDCODE_BLESS_HCPCS=1 rewrites it from here.
-    if std::env::var_os("MEDCODE_BLESS_HCPCS").is_some() {
-        std::fs::write(repo("codesets/compiled/hcpcs.bin"), &fresh).unwrap();
-        return;
-    }
     let committed = committed();
     assert!(
         fresh == committed,
