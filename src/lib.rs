@@ -10,6 +10,7 @@
 pub mod codes;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod compile;
+pub mod grade;
 pub mod search;
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -16,6 +16,10 @@ USAGE:
     medcode search QUERY... [--limit N] [--system icd10cm|icd10pcs|hcpcs|cpt]
                                                   ranked search hits, as JSON (default limit 10;
                                                   ICD-10-PCS searches the index and completes codes)
+    medcode grade --case CASE.json --answer ANSWER.json [--policy standard|practicode]
+                                                  grade an answer against a case's key, as JSON
+    medcode lint-cases DIR                        check every case file (*.json) of a case library;
+                                                  prints each problem with file and field
     medcode codes --system icd10cm|icd10pcs|hcpcs|cpt --date YYYY-MM-DD [--reportable]
                                                   one code per line (ICD-10-CM with the dot)
     medcode pcs-build [PREFIX]                    ICD-10-PCS builder: the values allowed after PREFIX
@@ -180,6 +184,8 @@ fn run(args: &[String]) -> Result<(), Failure> {
             }
             Ok(())
         }
+        "grade" => grade(&args),
+        "lint-cases" => lint_cases(&args),
         "codes" => {
             args.only(&["--system", "--date", "--reportable"])?;
             if args.value("--date").is_none() {
@@ -302,6 +308,105 @@ fn lookup_any(args: &Args, code: &str, date: Date) -> Result<(), Failure> {
         })),
         (Some(h), Err(_)) => print_json(&h),
         (None, result) => print_json(&result.map_err(|e| Failure::Input(e.to_string()))?),
+    }
+    Ok(())
+}
+
+/// A case or answer file, refused unread when larger than a case file may be.
+fn read_case_file(path: &str) -> Result<String, Failure> {
+    let limit = medcode::grade::case::MAX_CASE_BYTES;
+    let meta = std::fs::metadata(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))?;
+    if meta.len() > limit as u64 {
+        let e = medcode::grade::CaseError::TooLarge { bytes: meta.len() as usize, limit };
+        return Err(Failure::Input(format!("{path}: {e}")));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))?;
+    String::from_utf8(bytes).map_err(|_| Failure::Input(format!("{path}: not UTF-8 text")))
+}
+
+/// `medcode grade`: the grading result of an answer, as JSON.
+fn grade(args: &Args) -> Result<(), Failure> {
+    args.only(&["--case", "--answer", "--policy"])?;
+    if !args.positional.is_empty() {
+        return Err(Failure::Usage("grade takes --case and --answer, not positional arguments".into()));
+    }
+    let case = args.value("--case").ok_or_else(|| Failure::Usage("grade needs --case CASE.json".into()))?;
+    let answer = args.value("--answer").ok_or_else(|| Failure::Usage("grade needs --answer ANSWER.json".into()))?;
+    let policy = args.value("--policy").unwrap_or("standard");
+    medcode::grade::Policy::parse(policy).map_err(|e| Failure::Usage(e.to_string()))?;
+    let (case_text, answer_text) = (read_case_file(case)?, read_case_file(answer)?);
+    let icd10cm = load(args)?;
+    let icd10pcs = load_pcs(args)?;
+    let hcpcs = load_hcpcs(args)?;
+    let sets = medcode::grade::CodeSets { icd10cm: &icd10cm, icd10pcs: Some(&icd10pcs), cpt_hcpcs: Some(&hcpcs) };
+    let result = medcode::grade::grade_json(&case_text, &answer_text, policy, &sets).map_err(|e| Failure::Input(e.to_string()))?;
+    print_json(&result);
+    Ok(())
+}
+
+/// `medcode lint-cases DIR`: every problem of every case file, then a summary; exit 1 when any
+/// case has a problem (checks that lack data are listed as `no_data` and do not fail).
+fn lint_cases(args: &Args) -> Result<(), Failure> {
+    use medcode::grade::lint::{lint_library, FileReport, LintProblem};
+    args.only(&[])?;
+    let [dir] = args.positional.as_slice() else {
+        return Err(Failure::Usage("lint-cases takes exactly one DIR".into()));
+    };
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Failure::Usage(format!("cannot read {dir}: {e}")))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(Failure::Usage(format!("no case files (*.json) in {dir}")));
+    }
+    let icd10cm = load(args)?;
+    let icd10pcs = load_pcs(args)?;
+    let hcpcs = load_hcpcs(args)?;
+    let sets = medcode::grade::CodeSets { icd10cm: &icd10cm, icd10pcs: Some(&icd10pcs), cpt_hcpcs: Some(&hcpcs) };
+    let mut files = Vec::new();
+    let mut reports = Vec::new();
+    for path in &names {
+        let name = path.display().to_string();
+        match read_case_file(&name) {
+            Ok(text) => files.push((name, text)),
+            Err(Failure::Input(msg) | Failure::Usage(msg)) => reports.push(FileReport {
+                file: name.clone(),
+                id: None,
+                problems: vec![LintProblem {
+                    severity: medcode::grade::Severity::Error,
+                    field: String::new(),
+                    message: msg.trim_start_matches(&format!("{name}: ")).to_string(),
+                }],
+            }),
+        }
+    }
+    reports.extend(lint_library(&files, &sets));
+    reports.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut out = String::new();
+    let (mut failing, mut no_data) = (0, 0);
+    for r in &reports {
+        if r.problems.iter().any(LintProblem::is_error) {
+            failing += 1;
+        }
+        for p in &r.problems {
+            let field = if p.field.is_empty() { String::new() } else { format!("{}: ", p.field) };
+            let tag = if p.is_error() { "" } else { "no_data: " };
+            no_data += usize::from(!p.is_error());
+            out.push_str(&format!("{}: {field}{tag}{}\n", r.file, p.message));
+        }
+    }
+    out.push_str(&format!(
+        "{} case file{}: {} pass, {failing} with problems; {no_data} check{} without data (no_data)\n",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        reports.len() - failing,
+        if no_data == 1 { "" } else { "s" },
+    ));
+    print_out(&out);
+    if failing > 0 {
+        return Err(Failure::Input(format!("{failing} of {} case files have problems", reports.len())));
     }
     Ok(())
 }
