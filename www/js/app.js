@@ -1,14 +1,16 @@
 // MedCode Trainer — the page shell and the ICD-10-CM lookup.
-// Wires the header navigation between the code-set areas (ICD-10-CM lookup, ICD-10-PCS builder),
+// Wires the header navigation between the code-set areas (ICD-10-CM lookup, ICD-10-PCS builder,
+// HCPCS & CPT),
 // the date of service, hash routing and keyboard shortcuts, and the ICD-10-CM search and code
 // view. Each area loads its code set when it is first shown. All coding logic lives in the core.
 
 import { Trainer } from '../pkg/medcode.js';
 import { h, replaceChildren, isEditable } from './dom.js';
-import { parseHash, codeHref, todayLocal, isDateValue } from './router.js';
+import { parseHash, codeHref, hcpcsHref, todayLocal, isDateValue } from './router.js';
 import { renderCodeView, displayCode } from './codeview.js';
 import { SearchPanel } from './search.js';
 import { PcsBuilder } from './pcs.js';
+import { HcpcsArea } from './hcpcs.js';
 import { loadCodeSet, messageOf } from './codeset.js';
 import { registerServiceWorker } from './offline.js';
 
@@ -35,6 +37,16 @@ const pcs = new PcsBuilder({
   onFailed: () => areaFailed('pcs'),
 });
 
+const hcpcs = new HcpcsArea({
+  root: document.getElementById('hcpcs-view'),
+  sectionsNav: document.getElementById('hcpcs-sections-nav'),
+  go,
+  back: goBack,
+  currentDate,
+  onLoaded: () => areaLoaded('hcpcs'),
+  onFailed: () => areaFailed('hcpcs'),
+});
+
 /**
  * The areas of the page, one per link of the header navigation (`data-area`). Each has its
  * layout element (`data-area` too), the subtitle under the brand, and:
@@ -43,8 +55,8 @@ const pcs = new PcsBuilder({
  *   onKey(e)                       shortcuts while the area is shown (after the global ones)
  *   edition()                      the footer text
  *   failed()                       true when its code set could not be loaded
- * A new code set (HCPCS, CPT) adds a nav link and a layout in index.html, its routes in
- * router.js, and an entry here.
+ * A new code set adds a nav link and a layout in index.html, its routes in router.js, and an
+ * entry here.
  */
 const AREAS = {
   cm: {
@@ -60,6 +72,13 @@ const AREAS = {
     onKey: (e) => pcs.onKey(e),
     edition: () => pcs.edition(),
     failed: () => pcs.failed(),
+  },
+  hcpcs: {
+    sub: 'HCPCS Level II and CPT',
+    show: (route, opts) => hcpcs.show(route, opts),
+    onKey: (e) => hcpcs.onKey(e),
+    edition: () => hcpcs.edition(),
+    failed: () => hcpcs.failed(),
   },
 };
 
@@ -250,6 +269,10 @@ function onDateChange() {
     if (route.date) history.replaceState(history.state, '', location.hash.replace(/([?&]date=)[^&]*/, `$1${dateInput.value}`));
     rememberRoute('pcs');
     pcs.dateChanged();
+  } else if (route.area === 'hcpcs') {
+    if (route.view === 'hcpcs-code') history.replaceState(history.state, '', hcpcsHref(route.code, dateInput.value));
+    rememberRoute('hcpcs');
+    hcpcs.dateChanged();
   }
 }
 

@@ -53,3 +53,22 @@ export function isEditable(target) {
   if (target.isContentEditable) return true;
   return target.matches('input, textarea, select');
 }
+
+/** The magnifier glyph of the search boxes (decorative). */
+export function searchGlyph() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  for (const [k, v] of Object.entries({ class: 'search-glyph', 'aria-hidden': 'true', viewBox: '0 0 20 20', width: '18', height: '18' })) {
+    svg.setAttribute(k, v);
+  }
+  const circle = document.createElementNS(ns, 'circle');
+  for (const [k, v] of Object.entries({ cx: '8.5', cy: '8.5', r: '5.5', fill: 'none', stroke: 'currentColor', 'stroke-width': '2' })) {
+    circle.setAttribute(k, v);
+  }
+  const path = document.createElementNS(ns, 'path');
+  for (const [k, v] of Object.entries({ d: 'M13 13l4.5 4.5', stroke: 'currentColor', 'stroke-width': '2', 'stroke-linecap': 'round' })) {
+    path.setAttribute(k, v);
+  }
+  svg.append(circle, path);
+  return svg;
+}

@@ -1,12 +1,15 @@
 // The ICD-10-PCS builder view: seven character boxes, the values the core offers for the next
 // position (pcs.build), a type-ahead filter over them, the complete code's lookup (pcs.lookup),
-// and the reference panel (root-operation definitions, device aggregation). The core decides
-// every offered value, title and status; this module renders them and maps keys to choices.
+// the search over titles and the Index (pcs.search) and the Index browser (pcsindex.js), and the
+// reference panel (root-operation definitions, device aggregation). The core decides every
+// offered value, title and status; this module renders them and maps keys to choices.
 
 import { PcsCodes } from '../pkg/medcode.js';
-import { h, replaceChildren, isEditable } from './dom.js';
-import { pcsHref } from './router.js';
+import { h, replaceChildren, isEditable, searchGlyph } from './dom.js';
+import { pcsHref, pcsIndexHref } from './router.js';
 import { loadCodeSet, messageOf } from './codeset.js';
+import { SearchPanel } from './search.js';
+import { PcsIndexBrowser, renderPcsHit } from './pcsindex.js';
 import {
   POSITIONS, chosenChars, renderSlots, renderChoice, renderResult, renderDefinitions, renderDeviceAggregation,
 } from './pcsview.js';
@@ -19,6 +22,7 @@ const PAGE = 5;
 
 /** What a rendered route depends on (the date of service only when the route names it). */
 function routeKey(route) {
+  if (route?.view === 'pcs-index') return `index/${route.term ?? ''}`;
   return `${route?.code ?? ''}?${route?.date ?? ''}`;
 }
 
@@ -67,7 +71,7 @@ export class PcsBuilder {
       this.render(focus || first, { first });
       return;
     }
-    document.title = `ICD-10-PCS builder · ${APP_TITLE}`;
+    document.title = `${route.view === 'pcs-index' ? 'ICD-10-PCS Index' : 'ICD-10-PCS builder'} · ${APP_TITLE}`;
     if (this.error) {
       this.renderLoadError();
       return;
@@ -123,12 +127,14 @@ export class PcsBuilder {
     });
     this.lookupMsg = h('p', { id: 'pcs-lookup-msg', class: 'pcs-lookup-msg', role: 'status' });
     this.body = h('div', { class: 'pcs-body', id: 'pcs-body' });
+    this.heading = h('h1', { id: 'pcs-heading', class: 'pcs-title', tabindex: '-1' }, 'Build an ICD-10-PCS code');
+    this.viewLink = h('a', { class: 'pcs-view-link', id: 'pcs-view-link', href: pcsIndexHref('') }, 'Browse the Index');
     const shortcut = (keys, what) => h('div', { class: 'shortcut' },
       h('dt', null, keys.map((k, i) => [i ? h('span', { class: 'kbd-or' }, ' or ') : null, h('kbd', null, k)])),
       h('dd', null, what));
     replaceChildren(this.root,
       h('div', { class: 'pcs-top' },
-        h('h1', { id: 'pcs-heading', class: 'pcs-title', tabindex: '-1' }, 'Build an ICD-10-PCS code'),
+        h('div', { class: 'pcs-title-row' }, this.heading, this.viewLink),
         h('form', {
           class: 'pcs-lookup',
           role: 'search',
@@ -142,6 +148,7 @@ export class PcsBuilder {
           this.lookupMsg,
         ),
       ),
+      this.renderSearchBox(),
       this.body,
       h('section', { class: 'pcs-keys', aria: { labelledby: 'pcs-keys-heading' } },
         h('h2', { id: 'pcs-keys-heading', class: 'home-subtitle' }, 'Keyboard'),
@@ -150,6 +157,7 @@ export class PcsBuilder {
           shortcut(['↑', '↓'], 'Move through the values (also Home, End, Page Up, Page Down)'),
           shortcut(['Enter'], 'Choose the highlighted value'),
           shortcut(['/'], 'Filter the values by character or name, then Enter'),
+          shortcut(['/ /'], 'Search titles and the Index (/ again from the empty filter)'),
           shortcut(['Esc'], 'Clear the filter'),
           shortcut(['Backspace'], 'Remove the last character'),
           shortcut(['Alt+←'], 'Go back'),
@@ -182,10 +190,55 @@ export class PcsBuilder {
       ),
     );
     this.reference.hidden = false;
+    this.search = new SearchPanel({
+      prefix: 'pcs-',
+      search: (q, limit) => this.pcs.search(q, limit),
+      onOpen: (hit) => {
+        this.viaFilter = false;
+        this.go(pcsHref(hit.code, this.route?.view === 'pcs' ? this.route?.date ?? null : null));
+      },
+      renderHit: renderPcsHit,
+      noun: 'procedures or index entries',
+      collapseAlways: true,
+    });
+    this.search.enable();
+    this.index = new PcsIndexBrowser({ pcs: this.pcs, go: this.go });
     // Folded under the builder on narrow screens, open beside it on wide ones.
     this.stacked.addEventListener('change', () => {
       for (const d of this.reference.querySelectorAll('details')) d.open = !this.stacked.matches;
     });
+  }
+
+  /** The search over PCS titles and the Index: an ARIA combobox, its hits folded once one is opened. */
+  renderSearchBox() {
+    return h('div', { class: 'pcs-search' },
+      h('form', { class: 'pcs-search-form', role: 'search', id: 'pcs-search-form' },
+        h('label', { class: 'search-label', for: 'pcs-search' }, 'Search procedures and the Index'),
+        h('div', { class: 'search-box' },
+          searchGlyph(),
+          h('input', {
+            id: 'pcs-search',
+            class: 'search-input',
+            type: 'search',
+            autocomplete: 'off',
+            autocapitalize: 'off',
+            spellcheck: 'false',
+            placeholder: 'e.g. laparoscopic appendectomy',
+            role: 'combobox',
+            aria: { autocomplete: 'list', expanded: 'false', controls: 'pcs-results' },
+            disabled: true,
+          }),
+        ),
+      ),
+      h('div', { class: 'results-pane pcs-results-pane', id: 'pcs-results-pane' },
+        h('p', { class: 'results-status', id: 'pcs-results-status', role: 'status', aria: { live: 'polite' } }),
+        h('ul', { class: 'results', id: 'pcs-results', role: 'listbox', aria: { label: 'Procedure search results' } }),
+        h('button', {
+          class: 'btn btn-quiet results-toggle', id: 'pcs-results-toggle', type: 'button', hidden: true,
+          aria: { controls: 'pcs-results', expanded: 'false' },
+        }),
+      ),
+    );
   }
 
   /** The date of service changed: a complete code is looked up again (the values do not depend on it). */
@@ -235,7 +288,16 @@ export class PcsBuilder {
   /** Render the current route; `first` = the view was just opened (keep the page at its top). */
   render(focus, { first = false } = {}) {
     this.renderedKey = routeKey(this.route);
+    const inIndex = this.route?.view === 'pcs-index';
+    this.heading.textContent = inIndex ? 'ICD-10-PCS Index' : 'Build an ICD-10-PCS code';
+    this.viewLink.textContent = inIndex ? 'Back to the builder' : 'Browse the Index';
+    this.viewLink.setAttribute('href', inIndex ? pcsHref(this.lastBuilderCode ?? '') : pcsIndexHref(''));
+    if (inIndex) {
+      this.renderIndex(focus);
+      return;
+    }
     const chars = this.route?.code ?? '';
+    this.lastBuilderCode = chars;
     const { step, error, untitled } = this.resolve(chars);
     this.step = step;
     this.shown = [];
@@ -258,6 +320,37 @@ export class PcsBuilder {
 
     this.syncReference(step);
     if (focus) this.placeFocus({ first });
+  }
+
+  /** The Index browser at the route's main term. */
+  renderIndex(focus) {
+    const term = this.route.term ?? '';
+    this.step = null;
+    this.shown = [];
+    this.active = -1;
+    this.list = null;
+    this.filterInput = null;
+    let view;
+    try {
+      view = this.index.render(term, null);
+    } catch (err) {
+      view = h('div', { class: 'pcs-alert', role: 'alert' }, h('p', { class: 'pcs-alert-head' }, messageOf(err)));
+    }
+    replaceChildren(this.body, view);
+    document.title = `${term ? `${term} · ` : ''}ICD-10-PCS Index · ${APP_TITLE}`;
+    let start = null;
+    try {
+      start = this.pcs.build(''); // the sections, so the reference can name its section
+    } catch {
+      start = null;
+    }
+    this.syncReference(start);
+    if (focus) {
+      this.root.scrollTop = 0;
+      this.root.parentElement.scrollTop = 0;
+      if (window.matchMedia(NARROW).matches) window.scrollTo(0, 0);
+      this.index.focus(Boolean(term));
+    }
   }
 
   renderAlert(message, step) {
@@ -319,8 +412,8 @@ export class PcsBuilder {
       ),
       h('p', { class: 'pcs-step-hint', id: 'pcs-step-hint' },
         'Type a value\'s character to choose it, or ', h('kbd', null, '↑'), ' ', h('kbd', null, '↓'), ' and ',
-        h('kbd', null, 'Enter'), '. ', h('kbd', null, '/'), ' filters by name; ', h('kbd', null, 'Backspace'),
-        ' removes the last character.'),
+        h('kbd', null, 'Enter'), '. ', h('kbd', null, '/'), ' filters by name (', h('kbd', null, '/'),
+        ' again searches procedures); ', h('kbd', null, 'Backspace'), ' removes the last character.'),
       this.stepStatus,
       this.list,
     );
@@ -408,11 +501,15 @@ export class PcsBuilder {
     const ranked = [];
     all.forEach((c, i) => {
       const label = c.label.toLowerCase();
+      // What the value includes (the body-part key, as the core gives it) matches after its label.
+      const includes = (c.includes ?? []).join('; ').toLowerCase();
       let rank = -1;
       if (c.char.toLowerCase() === q) rank = 0;
       else if (label.startsWith(q)) rank = 1;
       else if (label.split(/[\s,/()-]+/).some((w) => w.startsWith(q))) rank = 2;
       else if (label.includes(q)) rank = 3;
+      else if (includes.split(/[\s,;/()-]+/).some((w) => w.startsWith(q))) rank = 4;
+      else if (includes.includes(q)) rank = 5;
       if (rank >= 0) ranked.push({ c, rank, i });
     });
     ranked.sort((a, b) => a.rank - b.rank || a.i - b.i);
@@ -486,6 +583,12 @@ export class PcsBuilder {
       if (c) this.chooseChar(c.char, { viaFilter: true });
       return;
     }
+    if (e.key === '/' && !this.filterInput.value) {
+      // "/" twice: from the empty filter on to the search over titles and the Index.
+      e.preventDefault();
+      this.search?.focus({ select: true });
+      return;
+    }
     if (e.key === 'Escape') {
       e.preventDefault();
       if (this.filterInput.value) {
@@ -501,11 +604,20 @@ export class PcsBuilder {
   /** Keys for the whole view (focus anywhere but a text field). */
   onKey(e) {
     if (!this.pcs || isEditable(e.target)) return;
+    if (this.route?.view === 'pcs-index') {
+      if (e.key === '/') {
+        e.preventDefault();
+        this.index.input?.focus();
+        this.index.input?.select();
+      }
+      return;
+    }
     if (e.key === '/') {
-      if (!this.filterInput) return;
       e.preventDefault();
-      this.filterInput.focus();
-      this.filterInput.select();
+      // The values' filter when a position is open, else the search.
+      const target = this.filterInput ?? this.search?.input;
+      target?.focus();
+      target?.select();
       return;
     }
     if (e.key === 'Backspace') {

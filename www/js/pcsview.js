@@ -57,7 +57,10 @@ export function renderSlots(step, hrefFor) {
   }, items);
 }
 
-/** One offered value of the next position: its character, label and (when the core has one) definition. */
+/**
+ * One offered value of the next position: its character, label and, when the core has them, its
+ * definition and what it includes (the body-part key: Appendix includes "Vermiform appendix").
+ */
 export function renderChoice(choice) {
   return h('li', {
     id: `pcs-choice-${choice.char}`,
@@ -70,6 +73,9 @@ export function renderChoice(choice) {
     h('span', { class: 'choice-text' },
       h('span', { class: 'choice-label' }, choice.label),
       choice.definition ? h('span', { class: 'choice-def' }, choice.definition) : null,
+      choice.includes?.length
+        ? h('span', { class: 'choice-includes' }, h('span', { class: 'choice-includes-label' }, 'Includes: '), choice.includes.join('; '))
+        : null,
     ),
   );
 }

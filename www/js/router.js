@@ -4,9 +4,16 @@
 //   #/pcs                            the ICD-10-PCS builder, nothing chosen yet
 //   #/pcs/0DT                        the builder after the characters 0, D, T
 //   #/pcs/0DTJ4ZZ?date=2026-04-01    a complete ICD-10-PCS code and its lookup (date optional)
+//   #/pcs/index                      the ICD-10-PCS Index, no main term chosen yet
+//   #/pcs/index/Appendectomy         a main term of the Index and its subterms
+//   #/hcpcs                          HCPCS Level II and CPT home (sections, modifiers, your CPT descriptors)
+//   #/hcpcs/J1885?date=2026-04-01    a Level II code, CPT number or modifier on a date of service
+//   #/hcpcs/section/J                every Level II code of a letter section
+//   #/hcpcs/modifiers                the modifier reference (Level II and CPT)
+//   #/hcpcs/import                   import, view and remove your own CPT descriptors
 //
-// Every route belongs to an area, one per tab of the header navigation ('cm', 'pcs'). A new code
-// set adds its routes here and its area in app.js.
+// Every route belongs to an area, one per tab of the header navigation ('cm', 'pcs', 'hcpcs'). A
+// new code set adds its routes here and its area in app.js.
 
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -23,8 +30,12 @@ export function isDateValue(s) {
 }
 
 /**
- * Parse a location hash into { area: 'cm' | 'pcs', view: 'home' | 'code' | 'pcs', code, date }.
- * For the builder, `code` is the characters chosen so far ('' at the start).
+ * Parse a location hash into { area, view, code, date } (+ `term` for the PCS Index, `letter` for
+ * a HCPCS section):
+ *   area 'cm':    view 'home' | 'code'
+ *   area 'pcs':   view 'pcs' (the builder; `code` = the characters chosen so far, '' at the start)
+ *                 | 'pcs-index' (`term` = the main term, '' for none)
+ *   area 'hcpcs': view 'hcpcs' | 'hcpcs-code' | 'hcpcs-section' | 'hcpcs-modifiers' | 'hcpcs-import'
  */
 export function parseHash(hash) {
   const raw = (hash || '').replace(/^#/, '');
@@ -32,6 +43,12 @@ export function parseHash(hash) {
   const params = new URLSearchParams(query);
   const date = isDateValue(params.get('date')) ? params.get('date') : null;
   const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'pcs' && parts[1] === 'index') {
+    return { area: 'pcs', view: 'pcs-index', code: null, term: decodePart(parts.slice(2).join('/')), date };
+  }
+  if (parts[0] === 'hcpcs') {
+    return hcpcsRoute(parts.slice(1), date);
+  }
   if (parts[0] === 'pcs') {
     return { area: 'pcs', view: 'pcs', code: decodePart(parts.slice(1).join('/')), date };
   }
@@ -39,6 +56,15 @@ export function parseHash(hash) {
     return { area: 'cm', view: 'code', code: decodePart(parts.slice(1).join('/')), date };
   }
   return { area: 'cm', view: 'home', code: null, date };
+}
+
+function hcpcsRoute(rest, date) {
+  const route = { area: 'hcpcs', view: 'hcpcs', code: null, letter: null, date };
+  if (rest[0] === 'section' && rest[1]) return { ...route, view: 'hcpcs-section', letter: decodePart(rest[1]) };
+  if (rest[0] === 'modifiers' && rest.length === 1) return { ...route, view: 'hcpcs-modifiers' };
+  if (rest[0] === 'import' && rest.length === 1) return { ...route, view: 'hcpcs-import' };
+  if (rest.length) return { ...route, view: 'hcpcs-code', code: decodePart(rest.join('/')) };
+  return route;
 }
 
 function decodePart(part) {
@@ -60,3 +86,23 @@ export function pcsHref(chars, date) {
   const q = isDateValue(date) ? `?date=${date}` : '';
   return chars ? `#/pcs/${encodeURIComponent(chars)}${q}` : `#/pcs${q}`;
 }
+
+/** The hash for the ICD-10-PCS Index at a main term ('' = no term chosen yet). */
+export function pcsIndexHref(term) {
+  return term ? `#/pcs/index/${encodeURIComponent(term)}` : '#/pcs/index';
+}
+
+/** The hash for a HCPCS Level II code, CPT number or modifier on a date of service. */
+export function hcpcsHref(code, date) {
+  const q = isDateValue(date) ? `?date=${date}` : '';
+  return `#/hcpcs/${encodeURIComponent(code)}${q}`;
+}
+
+/** The hash for a HCPCS Level II letter section. */
+export function hcpcsSectionHref(letter) {
+  return `#/hcpcs/section/${encodeURIComponent(letter)}`;
+}
+
+export const HCPCS_HOME = '#/hcpcs';
+export const HCPCS_MODIFIERS = '#/hcpcs/modifiers';
+export const HCPCS_IMPORT = '#/hcpcs/import';

@@ -1,5 +1,7 @@
 // The search box: an ARIA combobox over a listbox of hits, updated on every keystroke.
-// The core does all matching and ranking; this module only renders its SearchHit list.
+// The core does all matching and ranking; this module only renders its hit list. The ICD-10-CM
+// lookup uses it with its SearchHit rendering; other areas (HCPCS and CPT) pass their own
+// element ids and `renderHit`.
 
 import { h, replaceChildren } from './dom.js';
 
@@ -17,21 +19,42 @@ function hitBadge(hit) {
   return HIT_BADGES[hit.status] ?? ['badge-muted', 'Unknown'];
 }
 
+/** The element ids of the ICD-10-CM search (index.html); another panel prefixes them. */
+const IDS = {
+  form: 'search-form',
+  input: 'search',
+  list: 'results',
+  status: 'results-status',
+  expanded: 'results-expanded',
+  pane: 'results-pane',
+  toggle: 'results-toggle',
+};
+
 export class SearchPanel {
   /**
    * @param {object} opts
    * @param {(q: string, limit: number) => object[]} opts.search   the core's search
    * @param {(hit: object) => void} opts.onOpen                     open a hit's code view
+   * @param {string} [opts.prefix]        prefix of the element ids ('hcpcs-' → hcpcs-search, ...)
+   * @param {(hit: object) => (Node|string)[]} [opts.renderHit]   the content of one option
+   * @param {string} [opts.noun]          what the hits are, for "No … match" ('codes')
+   * @param {boolean} [opts.collapseAlways] fold the hits once one is opened at every width (the
+   *                                       list sits above the view it opens), not just on phones
    */
-  constructor({ search, onOpen }) {
+  constructor({ search, onOpen, prefix = '', renderHit = null, noun = 'codes', collapseAlways = false }) {
     this.search = search;
+    this.collapseAlways = collapseAlways;
     this.onOpen = onOpen;
-    this.input = document.getElementById('search');
-    this.list = document.getElementById('results');
-    this.status = document.getElementById('results-status');
-    this.expanded = document.getElementById('results-expanded');
-    this.pane = document.getElementById('results-pane');
-    this.toggle = document.getElementById('results-toggle');
+    this.renderHit = renderHit;
+    this.noun = noun;
+    const el = (key) => document.getElementById(prefix + IDS[key]);
+    this.form = el('form');
+    this.input = el('input');
+    this.list = el('list');
+    this.status = el('status');
+    this.expanded = el('expanded');
+    this.pane = el('pane');
+    this.toggle = el('toggle');
     this.narrow = window.matchMedia(NARROW);
     this.hits = [];
     this.active = -1;
@@ -41,7 +64,7 @@ export class SearchPanel {
     this.input.addEventListener('input', () => this.run());
     this.input.addEventListener('keydown', (e) => this.onKey(e));
     this.input.addEventListener('focus', () => this.setCollapsed(false));
-    document.getElementById('search-form').addEventListener('submit', (e) => e.preventDefault());
+    this.form.addEventListener('submit', (e) => e.preventDefault());
     this.list.addEventListener('mousedown', (e) => e.preventDefault()); // keep focus in the box
     this.list.addEventListener('click', (e) => {
       const li = e.target instanceof Element ? e.target.closest('[role="option"]') : null;
@@ -99,7 +122,9 @@ export class SearchPanel {
     this.pane.classList.toggle('has-query', this.query !== '');
 
     const expanded = hits.find((hit) => hit.expanded != null && hit.expanded !== '');
-    if (expanded) {
+    if (!this.expanded) {
+      // this panel has no "searched for" line
+    } else if (expanded) {
       replaceChildren(this.expanded, 'searched for: ', h('q', null, expanded.expanded));
       this.expanded.hidden = false;
     } else {
@@ -112,7 +137,7 @@ export class SearchPanel {
     } else if (!this.query) {
       this.status.textContent = '';
     } else if (hits.length === 0) {
-      this.status.textContent = `No codes match “${this.query}”.`;
+      this.status.textContent = `No ${this.noun} match “${this.query}”.`;
     } else if (hits.length === 1) {
       this.status.textContent = '1 result';
     } else {
@@ -125,6 +150,14 @@ export class SearchPanel {
   }
 
   option(hit, i) {
+    const attrs = {
+      id: `${this.list.id}-${i}`,
+      role: 'option',
+      class: 'result',
+      aria: { selected: 'false' },
+      data: { index: i, code: hit.code },
+    };
+    if (this.renderHit) return h('li', attrs, this.renderHit(hit));
     const [badgeClass, badgeText] = hitBadge(hit);
     return h('li', {
       id: `result-${i}`,
@@ -211,7 +244,7 @@ export class SearchPanel {
     }
   }
 
-  /** On narrow screens the list folds away once a code is opened, leaving a "show" button. */
+  /** On narrow screens (or always) the list folds away once a code is opened, leaving a "show" button. */
   setCollapsed(collapsed) {
     const value = collapsed && this.hits.length > 0;
     if (this.pane.classList.contains('collapsed') === value) return;
@@ -229,7 +262,7 @@ export class SearchPanel {
   }
 
   syncExpanded() {
-    const folded = this.narrow.matches && this.pane.classList.contains('collapsed');
+    const folded = (this.collapseAlways || this.narrow.matches) && this.pane.classList.contains('collapsed');
     this.input.setAttribute('aria-expanded', String(this.hits.length > 0 && !folded));
   }
 }
