@@ -633,7 +633,7 @@ test('HCPCS, the import and the PCS search make zero requests to any non-local o
   await hcpcsHeading(page, 'Your CPT descriptors').waitFor();
   await chooseFile(page, 'small.csv', 'code,descriptor\n99213,Test descriptor 1\n');
   await importResult(page).waitFor();
-  await cptStatus(page).getByText(/^Your CPT descriptors: 1 rows/).waitFor();
+  await cptStatus(page).getByText(/^Your CPT descriptors: 1 row,/).waitFor();
   await page.evaluate(() => { location.hash = '#/hcpcs/99213'; });
   await codeHeading(page, '99213').waitFor();
   await page.evaluate(() => { location.hash = '#/pcs/index/Appendectomy'; });
@@ -721,6 +721,7 @@ for (const [size, viewport, isMobile] of [['1366x768', DESKTOP, false], ['390x84
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, `pcs-search-${size}`);
     await assertNoOverflow(page, 'PCS search');
+    await pcsSearch(page).fill('');
 
     await page.evaluate(() => { location.hash = '#/pcs/index/Bypass'; });
     await page.getByRole('heading', { level: 3, name: /^Bypass/ }).waitFor();

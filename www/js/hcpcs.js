@@ -378,6 +378,10 @@ export class HcpcsArea {
           if (e.key === 'ArrowDown') {
             e.preventDefault();
             this.listLinks?.querySelector('a')?.focus();
+          } else if (e.key === 'Enter') {
+            // Enter opens the first code the filter left.
+            e.preventDefault();
+            this.listLinks?.querySelector('a')?.click();
           } else if (e.key === 'Escape' && input.value) {
             e.preventDefault();
             input.value = '';
@@ -475,8 +479,8 @@ export class HcpcsArea {
           'CPT numbers we know, and the accepted rows are kept in this browser only (IndexedDB) — never sent ',
           'anywhere, never part of the app. CPT codes then show their descriptor, marked “your imported file”.'),
         this.statusBox,
-        zone,
         this.resultBox,
+        zone,
       ),
     );
     this.renderStatus();

@@ -42,8 +42,9 @@ const TEXT_SOURCES = {
 export function renderHcpcsHit(hit) {
   const source = TEXT_SOURCES[hit.text_source] ?? null;
   return [
-    h('span', { class: 'result-code' }, hit.code),
-    h('span', { class: ['badge', 'badge-kind', hit.system === 'cpt' && 'is-cpt'] }, kindBadge(hit.system, hit.kind)),
+    h('span', { class: 'result-side' },
+      h('span', { class: 'result-code' }, hit.kind === 'range' ? breakAfterDash(hit.code) : hit.code),
+      h('span', { class: ['badge', 'badge-kind', hit.system === 'cpt' && 'is-cpt'] }, kindBadge(hit.system, hit.kind))),
     h('span', { class: ['result-title', hit.text == null && 'is-missing'] },
       hit.text ?? 'No descriptor included'),
     source || hit.valid_until
@@ -53,6 +54,13 @@ export function renderHcpcsHit(hit) {
         hit.valid_until ? `valid until ${hit.valid_until}` : null)
       : null,
   ];
+}
+
+/** "99201-99215" with a line-break opportunity after the dash (a narrow results column). */
+function breakAfterDash(text) {
+  const at = text.indexOf('-');
+  if (at < 0) return text;
+  return [text.slice(0, at + 1), h('wbr'), text.slice(at + 1)];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -396,7 +404,7 @@ export function renderCptStatus({ count, importedAt, fileName, stored, storeErro
   return h('div', { class: 'cpt-status' },
     h('div', { class: 'cpt-status-text' },
       h('p', { class: 'cpt-status-line' },
-        `Your CPT descriptors: ${number(count)} rows`,
+        `Your CPT descriptors: ${number(count)} ${count === 1 ? 'row' : 'rows'}`,
         importedAt ? `, imported ${formatWhen(importedAt)}` : ''),
       h('p', { class: 'cpt-status-more' },
         fileName ? [`From ${fileName}. `] : null,

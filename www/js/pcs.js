@@ -288,6 +288,8 @@ export class PcsBuilder {
   /** Render the current route; `first` = the view was just opened (keep the page at its top). */
   render(focus, { first = false } = {}) {
     this.renderedKey = routeKey(this.route);
+    // Another page of the area: hits still listed fold away (their "Show" button stays).
+    if (this.search && document.activeElement !== this.search.input) this.search.setCollapsed(true);
     const inIndex = this.route?.view === 'pcs-index';
     this.heading.textContent = inIndex ? 'ICD-10-PCS Index' : 'Build an ICD-10-PCS code';
     this.viewLink.textContent = inIndex ? 'Back to the builder' : 'Browse the Index';

@@ -12,10 +12,11 @@ const TERM_LIMIT = 20;
 /** The content of one PCS search hit (option of the results listbox). */
 export function renderPcsHit(hit) {
   return [
-    h('span', { class: 'result-code' }, hit.code),
-    hit.complete
-      ? h('span', { class: 'badge badge-reportable' }, 'Complete')
-      : h('span', { class: 'badge badge-header' }, 'Partial'),
+    h('span', { class: 'result-side' },
+      h('span', { class: 'result-code' }, hit.code),
+      hit.complete
+        ? h('span', { class: 'badge badge-reportable' }, 'Complete')
+        : h('span', { class: 'badge badge-header' }, 'Partial')),
     h('span', { class: 'result-title' }, hit.title ?? '(no title in the FY2026 tables)'),
     hit.index_path || hit.pointer || !hit.complete
       ? h('span', { class: 'result-match' },
