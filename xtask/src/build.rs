@@ -73,7 +73,9 @@ pub fn build() -> Result<(), String> {
         println!("copied codesets/compiled/{name} -> www/pkg/{name}");
     }
 
-    let id = build_id(&pkg)?;
+    // The cache name must change when anything the page loads changes, the page's own JS and
+    // CSS included, or a student keeps stale files offline.
+    let id = build_id(&root.join("www"))?;
     let js = format!("self.MEDCODE_BUILD = \"{id}\";\n");
     fs::write(pkg.join("build-id.js"), js).map_err(|e| format!("cannot write build-id.js: {e}"))?;
     println!("wrote www/pkg/build-id.js (MEDCODE_BUILD = \"{id}\")");
@@ -492,14 +494,14 @@ impl Fnv64 {
 }
 
 /// (g) 16 hex digits of FNV-1a 64 over the names, lengths and bytes of the pkg files.
-pub fn build_id(pkg: &Path) -> Result<String, String> {
+pub fn build_id(www: &Path) -> Result<String, String> {
     let mut h = Fnv64::new();
-    for (rel, _) in pkg_files(pkg)? {
-        if rel == "build-id.js" {
+    for (rel, _) in pkg_files(www)? {
+        // The id file itself, and test output that may sit beside the app, are not the app.
+        if rel.ends_with("build-id.js") || rel.ends_with(".opt.wasm") {
             continue;
         }
-        let bytes =
-            fs::read(pkg.join(&rel)).map_err(|e| format!("cannot read www/pkg/{rel}: {e}"))?;
+        let bytes = fs::read(www.join(&rel)).map_err(|e| format!("cannot read www/{rel}: {e}"))?;
         h.write(rel.as_bytes());
         h.write(&[0]);
         h.write(&(bytes.len() as u64).to_le_bytes());
@@ -599,6 +601,25 @@ version = "0.3.77"
         let mut h = Fnv64::new();
         h.write(b"foobar");
         assert_eq!(h.finish(), 0x85944171f73967e8);
+    }
+
+    #[test]
+    #[test]
+    /// Regression: the id was hashed over www/pkg only, so a change to the page's own JS or CSS
+    /// kept the old offline cache name and students kept stale files.
+    fn regression_build_id_changes_with_the_page_not_only_the_wasm() {
+        let dir = std::env::temp_dir().join(format!("xtask-build-id-www-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("pkg")).unwrap();
+        fs::create_dir_all(dir.join("js")).unwrap();
+        fs::write(dir.join("pkg/medcode.js"), "export {}").unwrap();
+        fs::write(dir.join("js/app.js"), "1").unwrap();
+        let a = build_id(&dir).unwrap();
+        fs::write(dir.join("pkg/build-id.js"), "self.MEDCODE_BUILD = \"x\";").unwrap();
+        assert_eq!(build_id(&dir).unwrap(), a, "the id file does not change the id");
+        fs::write(dir.join("js/app.js"), "2").unwrap();
+        assert_ne!(build_id(&dir).unwrap(), a, "a page change changes the id");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
