@@ -604,7 +604,6 @@ version = "0.3.77"
     }
 
     #[test]
-    #[test]
     /// Regression: the id was hashed over www/pkg only, so a change to the page's own JS or CSS
     /// kept the old offline cache name and students kept stale files.
     fn regression_build_id_changes_with_the_page_not_only_the_wasm() {
