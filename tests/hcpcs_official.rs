@@ -265,3 +265,15 @@ fn damaged_or_foreign_bytes_are_typed_errors() {
     let icd = std::fs::read(repo("codesets/compiled/icd10cm.bin")).unwrap();
     assert!(matches!(Hcpcs::from_bytes(&icd), Err(LoadError::WrongCodeSet { .. })));
 }
+
+#[test]
+fn sections_list_every_letter_with_its_codes() {
+    let set = hcpcs();
+    let sections = set.sections();
+    let total: usize = sections.iter().map(|s| s.codes).sum();
+    for letter in ['A', 'J', 'L', 'V'] {
+        let summary = sections.iter().find(|s| s.letter == letter).unwrap();
+        assert_eq!(summary.codes, set.section(&letter.to_string()).unwrap().codes.len(), "{letter}");
+    }
+    assert!(total >= 8_623, "{total}");
+}

@@ -37,6 +37,11 @@ impl HcpcsCodes {
     }
 
     /// One Level II section ("J"): its name and every code in it.
+    /// The Level II letter sections: `[{ letter, name, codes }]`.
+    pub fn sections(&self) -> Result<JsValue, JsError> {
+        to_js(&self.hcpcs.sections())
+    }
+
     pub fn section(&self, letter: &str) -> Result<JsValue, JsError> {
         to_js(&self.hcpcs.section(letter).map_err(js_error)?)
     }

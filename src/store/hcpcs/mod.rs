@@ -20,6 +20,14 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// A Level II letter section as a browse list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionSummary {
+    pub letter: char,
+    pub name: String,
+    pub codes: usize,
+}
+
 pub use import::{CptDescriptor, CptImport, CptImportError, Skipped};
 pub use lookup::{
     ActionView, AgeView, DateEditView, HcpcsLookupError, HcpcsStatus, HcpcsView, LabelView, NoteView, RangeView,
@@ -164,6 +172,19 @@ impl Hcpcs {
             }
             CodeSystem::Cpt => self.data.cpt.iter().filter(|c| valid(&c.windows)).map(|c| c.code.clone()).collect(),
         }
+    }
+
+    /// The Level II letter sections with their names and how many codes each holds (deleted
+    /// ones included), in letter order.
+    pub fn sections(&self) -> Vec<SectionSummary> {
+        labels::SECTIONS
+            .iter()
+            .map(|&(letter, name)| SectionSummary {
+                letter,
+                name: name.to_string(),
+                codes: self.data.level2.iter().filter(|c| c.code.starts_with(letter)).count(),
+            })
+            .collect()
     }
 
     /// Every Level II code of one section (letter, any case), deleted codes included.
