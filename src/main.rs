@@ -23,6 +23,15 @@ USAGE:
     medcode codes --system icd10cm|icd10pcs|hcpcs|cpt --date YYYY-MM-DD [--reportable]
                                                   one code per line (ICD-10-CM with the dot)
     medcode pcs-build [PREFIX]                    ICD-10-PCS builder: the values allowed after PREFIX
+    medcode index TERM [--table drug|neoplasm|external|alphabetic] [--file INDEX.xml] [--date YYYY-MM-DD]
+                                                  an ICD-10-CM index main term and its subterms, as JSON
+                                                  (alphabetic needs --file: the Index to Diseases is not shipped)
+    medcode index --search QUERY [--limit N] [--file INDEX.xml]
+                                                  search the index terms and table cells, as JSON
+    medcode index --report [--date YYYY-MM-DD] [--format text|json]
+                                                  per index table: code cells valid / revised / deleted,
+                                                  unresolved cross-references
+    medcode index-load FILE                       check a user's Alphabetic Index XML: edition and counts
     medcode compile [--source DIR] [--out FILE] [--abbreviations FILE]
                                                   compile the official files into code-set bytes
     medcode help                                  this text
@@ -51,7 +60,11 @@ mce_v44_icd10pcs_sg_master.tsv.gz, the HCPCS January 2026 file and its processin
 I/OCE HCPCS attributes and modifier flags, our CPT range and modifier labels, and the
 abbreviation dictionary (default
 codesets/clinical_abbreviations.tsv), and writes FILE (default codesets/compiled/icd10cm.bin)
-and icd10pcs.bin and hcpcs.bin beside it.
+and icd10pcs.bin and hcpcs.bin beside it; then icd10cm_index.bin from icd10cm_{neoplasm,drug,eindex}_2023.xml.gz
+(the codes they print checked against the ICD-10-CM set just written, on 2026-04-01).
+
+`index` prints code statuses for 2026-04-01 as stored in icd10cm_index.bin, or for --date checked
+against icd10cm.bin; `index-load` exits 1 with a message for a file that is not an ICD-10-CM index.
 
 Exit status: 0 on success, 1 for a code or date that cannot be used, 2 for bad arguments or files.";
 
@@ -83,7 +96,7 @@ struct Args {
     options: Vec<(String, Option<String>)>,
 }
 
-const FLAGS: &[&str] = &["--reportable"];
+const FLAGS: &[&str] = &["--reportable", "--report"];
 
 impl Args {
     fn parse(args: &[String]) -> Result<Args, Failure> {
@@ -236,6 +249,8 @@ fn run(args: &[String]) -> Result<(), Failure> {
             args.only(&["--source", "--out", "--abbreviations"])?;
             compile(&args)
         }
+        "index" => index(&args),
+        "index-load" => index_load(&args),
         other => Err(Failure::Usage(format!("unknown command {other:?}"))),
     }
 }
@@ -464,6 +479,175 @@ fn compile(args: &Args) -> Result<(), Failure> {
     })
     .map_err(Failure::Usage)?;
     write_compiled(&out.with_file_name("hcpcs.bin"), &hcpcs)?;
+    let icd10cm = Icd10cm::from_bytes(&bytes).map_err(|e| Failure::Usage(format!("the compiled ICD-10-CM set: {e}")))?;
+    let (neoplasm, drug, eindex) = (
+        read_gz(&source.join("icd10cm_neoplasm_2023.xml.gz"))?,
+        read_gz(&source.join("icd10cm_drug_2023.xml.gz"))?,
+        read_gz(&source.join("icd10cm_eindex_2023.xml.gz"))?,
+    );
+    let cm_index = medcode::compile::cm_index::compile_cm_index_bytes(
+        &medcode::compile::cm_index::CmIndexSources { neoplasm_xml: neoplasm.as_bytes(), drug_xml: drug.as_bytes(), eindex_xml: eindex.as_bytes() },
+        &icd10cm,
+    )
+    .map_err(Failure::Usage)?;
+    write_compiled(&out.with_file_name("icd10cm_index.bin"), &cm_index)?;
+    Ok(())
+}
+
+/// `medcode index`: browse (TERM), search (--search) or report (--report) the ICD-10-CM index.
+fn index(args: &Args) -> Result<(), Failure> {
+    use medcode::store::cm_index::{Icd10cmIndex, IndexTable};
+    args.only(&["--table", "--file", "--date", "--search", "--limit", "--report", "--format"])?;
+    let path = codeset_path(args).with_file_name("icd10cm_index.bin");
+    let tables = Icd10cmIndex::from_bytes(&read_compiled(&path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?;
+    let table = match args.value("--table") {
+        Some(t) => Some(IndexTable::parse(t).ok_or_else(|| {
+            Failure::Usage(format!("unknown --table {t:?}; available: drug, neoplasm, external, alphabetic"))
+        })?),
+        None => None,
+    };
+    let needs_icd = args.value("--date").is_some() || args.value("--file").is_some();
+    let icd = if needs_icd { Some(load(args)?) } else { None };
+    let alphabetic = match args.value("--file") {
+        Some(file) => {
+            let mut a = medcode::store::cm_index::parse_alphabetic_index(&read_index_file(file)?)
+                .map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+            a.assess(icd.as_ref().expect("loaded with --file"));
+            Some(a)
+        }
+        None if table == Some(IndexTable::Alphabetic) => {
+            return Err(Failure::Usage(
+                "--table alphabetic needs --file INDEX.xml: the Index to Diseases and Injuries is not shipped; load the CMS file icd10cm_index_YYYY.xml".into(),
+            ))
+        }
+        None => None,
+    };
+    let mut view = tables.view(alphabetic.as_ref());
+    if let (Some(icd), Some(_)) = (icd.as_ref(), args.value("--date")) {
+        view = view.live(icd, args.date()?);
+    }
+    if args.flag("--report") {
+        if !args.positional.is_empty() || args.value("--search").is_some() {
+            return Err(Failure::Usage("index --report takes no TERM or --search".into()));
+        }
+        match args.value("--format") {
+            None | Some("text") => print_out(&index_report_text(&view.report())),
+            Some("json") => print_json(&view.report()),
+            Some(other) => return Err(Failure::Usage(format!("unknown --format {other:?}; available: text, json"))),
+        }
+        return Ok(());
+    }
+    if let Some(query) = args.value("--search") {
+        let limit = match args.value("--limit") {
+            Some(n) => n.parse::<usize>().ok().filter(|n| (1..=200).contains(n)).ok_or_else(|| {
+                Failure::Usage(format!("--limit must be a number from 1 to 200, not {n:?}"))
+            })?,
+            None => 10,
+        };
+        let query = std::iter::once(query.to_string()).chain(args.positional.iter().cloned()).collect::<Vec<_>>().join(" ");
+        let mut hits = view.search_index(&query, limit);
+        if let Some(t) = table {
+            hits.retain(|h| h.table == t);
+        }
+        print_json(&hits);
+        return Ok(());
+    }
+    if args.positional.is_empty() {
+        return Err(Failure::Usage("index needs a TERM, --search QUERY or --report".into()));
+    }
+    let term = args.positional.join(" ");
+    let trees: Vec<_> = IndexTable::ALL
+        .iter()
+        .filter(|&&t| table.map_or(true, |want| want == t))
+        .filter_map(|&t| view.term(t, &term))
+        .collect();
+    if trees.is_empty() {
+        let near: Vec<String> = view.main_terms(&term[..term.len().min(4)], table, 8).into_iter().map(|m| m.title).collect();
+        let hint = if near.is_empty() { String::new() } else { format!(" (main terms starting alike: {})", near.join("; ")) };
+        return Err(Failure::Input(format!("no main term {term:?} in the index{hint}")));
+    }
+    if table.is_some() {
+        print_json(&trees[0]);
+    } else {
+        print_json(&trees);
+    }
+    Ok(())
+}
+
+fn read_index_file(file: &str) -> Result<Vec<u8>, Failure> {
+    use medcode::store::cm_index::{IndexLoadError, MAX_INDEX_BYTES};
+    let meta = std::fs::metadata(file).map_err(|e| Failure::Usage(format!("cannot read {file}: {e}")))?;
+    if meta.len() > MAX_INDEX_BYTES as u64 {
+        let e = IndexLoadError::TooLarge { size: meta.len(), limit: MAX_INDEX_BYTES as u64 };
+        return Err(Failure::Input(format!("{file}: {e}")));
+    }
+    std::fs::read(file).map_err(|e| Failure::Usage(format!("cannot read {file}: {e}")))
+}
+
+fn index_report_text(report: &medcode::store::cm_index::IndexReport) -> String {
+    let mut out = format!(
+        "{}\ncode statuses on {} against {}\n",
+        report.edition, report.date, report.tabular_edition
+    );
+    for t in &report.tables {
+        let count = |k: &str| t.by_status.get(k).copied().unwrap_or(0);
+        out.push_str(&format!(
+            "\n{} ({:?}): {} main terms, {} subterms\n  code cells: {} ({} distinct codes)\n    valid as printed:              {}\n    valid with a 7th character:    {}\n    more characters needed (-):    {}\n    became a header (revised):     {}\n    deleted:                       {}\n",
+            t.label,
+            t.table,
+            t.main_terms,
+            t.subterms,
+            t.code_cells,
+            t.distinct_codes,
+            count("valid"),
+            count("seventh_character"),
+            count("more_characters"),
+            count("revised"),
+            count("deleted"),
+        ));
+        for other in ["not_valid_on_date", "unchecked"] {
+            if count(other) > 0 {
+                out.push_str(&format!("    {other}: {}\n", count(other)));
+            }
+        }
+        let by: Vec<String> = t.xrefs_by_status.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        out.push_str(&format!("  cross-references: {} ({})\n", t.xrefs, by.join(", ")));
+        out.push_str(&format!("  unresolved: {}\n", t.unresolved.len()));
+        for x in &t.unresolved {
+            out.push_str(&format!("    {} — {} {:?}: {}\n", x.path.join(" > "), x.kind.label(), x.text, describe_resolution(&x.resolution)));
+        }
+        out.push_str(&format!("  in the Index to Diseases and Injuries (not loaded): {}\n", t.other_index.len()));
+        for x in &t.other_index {
+            out.push_str(&format!("    {} — {} {:?}\n", x.path.join(" > "), x.kind.label(), x.text));
+        }
+    }
+    out
+}
+
+fn describe_resolution(r: &medcode::store::cm_index::Resolution) -> String {
+    use medcode::store::cm_index::Resolution;
+    match r {
+        Resolution::Partial { path, missing, .. } => format!("found {}, not {missing:?}", path.join(" > ")),
+        Resolution::Unresolved => "no such main term".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// `medcode index-load FILE`: checks a user-supplied Alphabetic Index XML.
+fn index_load(args: &Args) -> Result<(), Failure> {
+    args.only(&[])?;
+    let [file] = args.positional.as_slice() else {
+        return Err(Failure::Usage("index-load takes exactly one FILE".into()));
+    };
+    let index = medcode::store::cm_index::parse_alphabetic_index(&read_index_file(file)?)
+        .map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    #[derive(serde::Serialize)]
+    struct Loaded<'a> {
+        file: &'a str,
+        edition: &'a str,
+        counts: &'a medcode::store::cm_index::IndexCounts,
+    }
+    print_json(&Loaded { file, edition: &index.edition, counts: &index.counts });
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 //! does the reading and writing. Compilation is deterministic: the same inputs give the same
 //! bytes, which lets a test prove the committed bytes are current.
 
+pub mod cm_index;
 pub mod hcpcs;
 mod mce;
 mod note_refs;

@@ -17,6 +17,7 @@ pub const FORMAT_VERSION: u32 = 2;
 pub const ICD10CM_SET: [u8; 4] = *b"ICDC";
 pub const ICD10PCS_SET: [u8; 4] = *b"ICDP";
 pub const HCPCS_SET: [u8; 4] = *b"HCPC";
+pub const ICD10CM_INDEX_SET: [u8; 4] = *b"ICDI";
 
 /// Why compiled code-set bytes could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! inherited notes and 7th-character tables, validity by date of service, and the list of
 //! reportable codes.
 
+pub mod cm_index;
 pub mod format;
 pub mod hcpcs;
 mod lookup;
