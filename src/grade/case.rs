@@ -839,7 +839,8 @@ fn json_problem(text: &str, e: &serde_json::Error) -> Problem {
     if e.is_syntax() || e.is_eof() {
         return Problem::new("", format!("not valid JSON: {message} (line {}, column {})", e.line(), e.column()));
     }
-    let path = json_path_at(text, e.line(), e.column());
+    // A missing field is reported at the end of its object: name the object, not its last key.
+    let path = json_path_at(text, e.line(), e.column(), message.starts_with("missing field"));
     Problem::new(path, format!("{message} (line {}, column {})", e.line(), e.column()))
 }
 
@@ -875,7 +876,8 @@ fn remove_field(text: &str, path: &str) -> Option<String> {
 }
 
 /// The field path (`key.diagnoses[1].code`) at a 1-based line and column of JSON text.
-fn json_path_at(text: &str, line: usize, column: usize) -> String {
+/// With `object`, the innermost object's current key is left out.
+fn json_path_at(text: &str, line: usize, column: usize, object: bool) -> String {
     enum Frame {
         Obj { key: Option<String>, expect_key: bool },
         Arr { index: usize },
@@ -920,6 +922,11 @@ fn json_path_at(text: &str, line: usize, column: usize) -> String {
             _ => {}
         }
         i += 1;
+    }
+    if object {
+        if let Some(Frame::Obj { key, .. }) = stack.last_mut() {
+            *key = None;
+        }
     }
     let mut path = String::new();
     for f in &stack {
@@ -971,9 +978,30 @@ mod tests {
     }
 
     #[test]
+    fn missing_fields_name_the_object_that_lacks_them() {
+        let text = r#"{"diagnoses": [{"role": "secondary", "code": "E11.9", "rationale": {"explanation": "x"}},
+                                    {"role": "secondary", "code": "E11.8"}]}"#;
+        match parse_json::<Key>(text) {
+            Err(CaseError::Json(p)) => {
+                assert_eq!(p.field, "diagnoses[1]");
+                assert!(p.message.starts_with("missing field \"rationale\""), "{}", p.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_json::<Key>(r#"{"diagnoses": [{}]}"#) {
+            Err(CaseError::Json(p)) => assert_eq!(p.field, "diagnoses[0]"),
+            other => panic!("{other:?}"),
+        }
+        match parse_json::<Patient>(r#"{"age": 3}"#) {
+            Err(CaseError::Json(p)) => assert_eq!(p.field, ""),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn json_errors_name_the_field() {
         let text = "{\n \"a\": [ {\"b\": 1}, {\"c\": 2, \"bad\": 3} ]\n}";
         let col = text.lines().nth(1).unwrap().find("\"bad\"").unwrap() + 6;
-        assert_eq!(json_path_at(text, 2, col), "a[1].bad");
+        assert_eq!(json_path_at(text, 2, col, false), "a[1].bad");
     }
 }
