@@ -388,3 +388,68 @@ fn script_text_in_titles_stays_text() {
     let t = &a.file.terms[0];
     assert_eq!((t.title.as_str(), t.nemod[0].text.as_str()), ("Evil alert(1)", "(<b>bold</b>)"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The command line
+
+fn medcode(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_medcode")).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn cli_index_prints_a_subtree_as_json() {
+    let (code, out, err) = medcode(&["index", "Accident", "--table", "external"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["table"], "external");
+    assert_eq!(v["lines"][0]["title"], "Accident");
+    // Without --table: every table holding the main term.
+    let (code, out, _) = medcode(&["index", "acetaminophen"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["table"], "drug");
+    assert_eq!(v[0]["lines"][0]["cells"][0]["printed"], "T39.1X1");
+    // A date other than 2026-04-01 is checked live against icd10cm.bin.
+    let (_, out, _) = medcode(&["index", "Neoplasm, neoplastic", "--table", "neoplasm", "--date", "2022-10-01"]);
+    assert!(out.contains("\"date\": \"2022-10-01\""));
+    let (code, _, err) = medcode(&["index", "No such term at all", "--table", "drug"]);
+    assert_eq!(code, 1, "{err}");
+    let (code, _, err) = medcode(&["index", "Abdomen", "--table", "alphabetic"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--file"), "{err}");
+    let fixture = repo("tests/fixtures/alphabetic_index_sample.xml");
+    let (code, out, err) = medcode(&["index", "Cardiomyopathy", "--table", "alphabetic", "--file", fixture.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"printed\": \"I43\""));
+}
+
+#[test]
+fn cli_index_search_and_report() {
+    let (code, out, _) = medcode(&["index", "--search", "poisoning acetaminophen accidental", "--limit", "3"]);
+    assert_eq!(code, 0);
+    let hits: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(hits[0]["code"]["printed"], "T39.1X1");
+    let (code, out, _) = medcode(&["index", "--report"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Table of Drugs and Chemicals (Drug): 5175 main terms, 2248 subterms"), "{out}");
+    assert!(out.contains("valid with a 7th character:    40000"), "{out}");
+    assert!(out.contains("unresolved: 0"), "{out}");
+}
+
+#[test]
+fn cli_index_load_checks_a_file() {
+    let fixture = repo("tests/fixtures/alphabetic_index_sample.xml");
+    let (code, out, err) = medcode(&["index-load", fixture.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["counts"]["main_terms"], 17);
+    assert!(v["edition"].as_str().unwrap().contains("sample"));
+    // Not an index: exit 1 with a message; an unreadable path: exit 2.
+    let tabular = repo("codesets/PROVENANCE.md");
+    let (code, _, err) = medcode(&["index-load", tabular.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("not an XML index file"), "{err}");
+    let (code, _, _) = medcode(&["index-load", "/nonexistent/index.xml"]);
+    assert_eq!(code, 2);
+}

@@ -4,6 +4,7 @@
 //! (serde-wasm-bindgen, JSON-compatible: `null` for absent values) or throws a JS `Error` whose
 //! message is meant for the student. The shapes are documented in docs/wasm-api.md.
 
+mod cm_index;
 mod grade;
 mod hcpcs;
 mod pcs;

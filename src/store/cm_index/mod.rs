@@ -93,6 +93,15 @@ impl IndexFile {
         }
         main_keys.sort();
         main_keys.dedup();
+        let keys: Vec<String> = self.terms.iter().map(|t| key(&t.title)).collect();
+        let aliases: Vec<Vec<String>> = self
+            .terms
+            .iter()
+            .zip(&keys)
+            .map(|(t, k)| alias_keys(&t.title).into_iter().filter(|a| a != k).collect())
+            .collect();
+        self.derived.keys = keys;
+        self.derived.aliases = aliases;
         self.derived.children = children;
         self.derived.main_terms = main_terms;
         self.derived.main_keys = main_keys;
@@ -216,6 +225,25 @@ pub fn check_all(files: &[&IndexFile], icd: &Icd10cm, date: Date) -> Vec<(String
     printed.sort_unstable();
     printed.dedup();
     printed.into_iter().map(|p| (p.to_string(), check_code(icd, p, date))).collect()
+}
+
+/// A printed code checked against the code set on a date, without an index at hand (the
+/// edition named in "revised since this index edition" is then FY2023, the compiled tables').
+pub fn code_view(icd: &Icd10cm, printed: &str, date: Date) -> CodeView {
+    let check = check_code(icd, printed, date);
+    let base = printed.trim().trim_end_matches('-');
+    let base = base.strip_suffix('.').unwrap_or(base);
+    CodeView {
+        printed: printed.to_string(),
+        code: crate::codes::normalize_icd10cm(base).unwrap_or_else(|_| base.to_string()),
+        dash: printed.trim().ends_with('-'),
+        text: status_text(printed, &check, Some(date), "FY2023"),
+        status: check.status,
+        tabular: check.tabular,
+        stem: check.stem,
+        sevenths: check.sevenths,
+        date: Some(date.to_string()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -186,6 +186,10 @@ pub struct IndexFile {
 #[derive(Debug, Default)]
 pub(crate) struct Derived {
     pub children: Vec<Vec<u32>>,
+    /// Per term: the comparison key of its title, and the other keys it answers to (see
+    /// [`super::xref::alias_keys`]), so that cross-references compare without recomputing.
+    pub keys: Vec<String>,
+    pub aliases: Vec<Vec<String>>,
     /// Main term ids in printed order.
     pub main_terms: Vec<u32>,
     /// (key, tier, term) for every main term and its aliases, sorted: see [`super::xref::key`]

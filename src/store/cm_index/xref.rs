@@ -358,12 +358,12 @@ impl IndexFile {
     /// Children of `at` that a target piece names, from the best kind of match found.
     pub fn children_named(&self, at: u32, want: &str, loose: bool) -> Vec<u32> {
         let children = &self.derived.children[at as usize];
-        let exact: Vec<u32> = children.iter().copied().filter(|&c| key(&self.terms[c as usize].title) == want).collect();
+        let exact: Vec<u32> = children.iter().copied().filter(|&c| self.derived.keys[c as usize] == want).collect();
         if !exact.is_empty() {
             return exact;
         }
         let alias: Vec<u32> =
-            children.iter().copied().filter(|&c| alias_keys(&self.terms[c as usize].title).iter().any(|k| k == want)).collect();
+            children.iter().copied().filter(|&c| self.derived.aliases[c as usize].iter().any(|k| k == want)).collect();
         if !alias.is_empty() || !loose {
             return alias;
         }
@@ -386,7 +386,7 @@ impl IndexFile {
                 let found: Vec<(u32, u8)> = cands
                     .iter()
                     .copied()
-                    .filter(|&c| alias_keys(&self.terms[c as usize].title).iter().any(|k| k == stripped))
+                    .filter(|&c| self.derived.keys[c as usize] == stripped || self.derived.aliases[c as usize].iter().any(|k| k == stripped))
                     .map(|c| (c, 0))
                     .collect();
                 if !found.is_empty() {
@@ -394,7 +394,7 @@ impl IndexFile {
                 }
             }
         }
-        let keys: Vec<String> = cands.iter().map(|&c| key(&self.terms[c as usize].title)).collect();
+        let keys: Vec<&str> = cands.iter().map(|&c| self.derived.keys[c as usize].as_str()).collect();
         let wanted: Vec<&str> = want.split(' ').collect();
         let prefix = format!("{want} ");
         let tiers: [&dyn Fn(usize) -> bool; 3] = [
@@ -437,7 +437,7 @@ impl IndexFile {
         // "pedal cyclist".
         let root = |k: &str| k.split(' ').map(|w| w.trim_end_matches("ist").trim_end_matches('e').to_string()).collect::<Vec<_>>();
         let want_root = root(want);
-        let same: Vec<usize> = (0..cands.len()).filter(|&i| root(&keys[i]) == want_root).collect();
+        let same: Vec<usize> = (0..cands.len()).filter(|&i| root(keys[i]) == want_root).collect();
         if same.len() == 1 {
             return vec![(cands[same[0]], 5)];
         }
