@@ -107,6 +107,12 @@ impl CmIndex {
         to_js(&self.view().search_index(query, limit.clamp(1, 200)))
     }
 
+    /// The entries search ranks, `[{ id, table, term, column_key, code, text }]` (for benchmarks).
+    #[wasm_bindgen(js_name = searchEntries)]
+    pub fn search_entries(&self) -> Result<JsValue, JsError> {
+        to_js(&self.view().search_entries())
+    }
+
     /// Follows "see" references from a term: `{ steps: [{ table, term, path, via }], ended }`.
     #[wasm_bindgen(js_name = seeChain)]
     pub fn see_chain(&self, table: &str, id: u32) -> Result<JsValue, JsError> {

@@ -401,6 +401,19 @@ pub struct IndexHit {
     pub index_path: String,
 }
 
+/// One entry of [`IndexView::search_entries`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchEntry {
+    pub id: usize,
+    pub table: IndexTable,
+    pub term: u32,
+    pub column_key: Option<&'static str>,
+    /// As printed.
+    pub code: String,
+    /// Main term and subterms as printed (modifiers included), then the column head.
+    pub text: String,
+}
+
 /// Where following "see" references from a term leads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SeeChain {
@@ -741,6 +754,29 @@ impl<'a> IndexView<'a> {
     pub fn search_index(&self, query: &str, limit: usize) -> Vec<IndexHit> {
         let files: Vec<Searched> = self.files().into_iter().map(|(table, file)| Searched { table, file }).collect();
         search::search(&files, query, limit).into_iter().map(|h| self.hit(h)).collect()
+    }
+
+    /// The entries search ranks, as plain text (for benchmarks against other search engines):
+    /// every table cell and printed code, with its path, nonessential modifiers and column head.
+    pub fn search_entries(&self) -> Vec<SearchEntry> {
+        let mut out = Vec::new();
+        for (table, f) in self.files() {
+            for (id, t) in f.terms.iter().enumerate() {
+                let mut words: Vec<String> = Vec::new();
+                for p in f.path_ids(id as u32) {
+                    words.push(f.terms[p as usize].printed());
+                }
+                let path = words.join(" ");
+                for c in t.cells.iter().filter(|c| code_shaped(&c.text)) {
+                    let head = f.columns.iter().find(|h| h.col == c.col).map(|h| h.head.as_str()).unwrap_or("");
+                    out.push(SearchEntry { id: out.len(), table, term: id as u32, column_key: column_key(table, c.col), code: c.text.clone(), text: format!("{path} {head}") });
+                }
+                for c in &t.codes {
+                    out.push(SearchEntry { id: out.len(), table, term: id as u32, column_key: None, code: c.clone(), text: path.clone() });
+                }
+            }
+        }
+        out
     }
 
     fn hit(&self, h: RawHit) -> IndexHit {
