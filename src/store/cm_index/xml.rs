@@ -102,11 +102,10 @@ impl<'a> Reader<'a> {
                 self.pos += end + 2;
                 continue;
             }
-            if rest.starts_with("<![CDATA[") {
+            if let Some(body) = rest.strip_prefix("<![CDATA[") {
                 if self.stack.is_empty() {
                     return Err(self.error(self.pos, "CDATA outside the root element"));
                 }
-                let body = &rest[9..];
                 let end = body.find("]]>").ok_or_else(|| self.error(self.pos, "unclosed CDATA section"))?;
                 self.pos += 9 + end + 3;
                 return Ok(Some(Event::Text(Cow::Borrowed(&body[..end]))));

@@ -156,7 +156,7 @@ pub fn resolve(xref: &CrossRef, places: &[Place], own_codes: &[String]) -> Resol
                 if i > 0 && missing == whole {
                     continue;
                 }
-                if best.as_ref().map_or(true, |(d, _)| depth > *d) {
+                if best.as_ref().is_none_or(|(d, _)| depth > *d) {
                     best = Some((depth, r));
                 }
             }
