@@ -11,6 +11,7 @@ import { renderCodeView, displayCode } from './codeview.js';
 import { SearchPanel } from './search.js';
 import { PcsBuilder } from './pcs.js';
 import { HcpcsArea } from './hcpcs.js';
+import { CmIndexArea } from './cmindex.js';
 import { loadCodeSet, messageOf } from './codeset.js';
 import { registerServiceWorker } from './offline.js';
 
@@ -47,6 +48,19 @@ const hcpcs = new HcpcsArea({
   onFailed: () => areaFailed('hcpcs'),
 });
 
+const cmIndex = new CmIndexArea({
+  root: document.getElementById('index-view'),
+  go,
+  back: goBack,
+  // The Alphabetic Index is checked against the same ICD-10-CM Trainer the lookup uses.
+  getTrainer: () => ensureCm().then((ok) => {
+    if (!ok) throw cmError ?? new Error('The ICD-10-CM code set could not be loaded.');
+    return trainer;
+  }),
+  onLoaded: () => areaLoaded('index'),
+  onFailed: () => areaFailed('index'),
+});
+
 /**
  * The areas of the page, one per link of the header navigation (`data-area`). Each has its
  * layout element (`data-area` too), the subtitle under the brand, and:
@@ -79,6 +93,13 @@ const AREAS = {
     onKey: (e) => hcpcs.onKey(e),
     edition: () => hcpcs.edition(),
     failed: () => hcpcs.failed(),
+  },
+  index: {
+    sub: 'ICD-10-CM Index',
+    show: (route, opts) => cmIndex.show(route, opts),
+    onKey: (e) => cmIndex.onKey(e),
+    edition: () => cmIndex.edition(),
+    failed: () => cmIndex.failed(),
   },
 };
 

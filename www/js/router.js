@@ -11,6 +11,15 @@
 //   #/hcpcs/section/J                every Level II code of a letter section
 //   #/hcpcs/modifiers                the modifier reference (Level II and CPT)
 //   #/hcpcs/import                   import, view and remove your own CPT descriptors
+//   #/index                          the ICD-10-CM Index: main-term type-ahead (?table=external, ?q=)
+//   #/index/external                 the same, one table chosen (external, alphabetic)
+//   #/index/drug?substance=acetaminophen   the Table of Drugs and Chemicals, filtered
+//   #/index/neoplasm?site=breast     the Table of Neoplasms, filtered
+//   #/index/drug/28?sel=28&col=poisoning_accidental&code=T39.1X1
+//                                    a term and its subterms (termAt); sel/col/code: the student's
+//                                    index path (the line chosen, the column, the code)
+//   #/index/search?q=...             index search
+//   #/index/load                     load, view and remove your own Alphabetic Index file
 //
 // Every route belongs to an area, one per tab of the header navigation ('cm', 'pcs', 'hcpcs'). A
 // new code set adds its routes here and its area in app.js.
@@ -36,6 +45,8 @@ export function isDateValue(s) {
  *   area 'pcs':   view 'pcs' (the builder; `code` = the characters chosen so far, '' at the start)
  *                 | 'pcs-index' (`term` = the main term, '' for none)
  *   area 'hcpcs': view 'hcpcs' | 'hcpcs-code' | 'hcpcs-section' | 'hcpcs-modifiers' | 'hcpcs-import'
+ *   area 'index': view 'index' | 'index-table' | 'index-term' | 'index-search' | 'index-load'
+ *                 (+ `table`, `term` (a term id), `params` (URLSearchParams))
  */
 export function parseHash(hash) {
   const raw = (hash || '').replace(/^#/, '');
@@ -48,6 +59,9 @@ export function parseHash(hash) {
   }
   if (parts[0] === 'hcpcs') {
     return hcpcsRoute(parts.slice(1), date);
+  }
+  if (parts[0] === 'index') {
+    return indexRoute(parts.slice(1), params, date);
   }
   if (parts[0] === 'pcs') {
     return { area: 'pcs', view: 'pcs', code: decodePart(parts.slice(1).join('/')), date };
@@ -65,6 +79,28 @@ function hcpcsRoute(rest, date) {
   if (rest[0] === 'import' && rest.length === 1) return { ...route, view: 'hcpcs-import' };
   if (rest.length) return { ...route, view: 'hcpcs-code', code: decodePart(rest.join('/')) };
   return route;
+}
+
+export const INDEX_TABLES = ['alphabetic', 'neoplasm', 'drug', 'external'];
+
+function indexRoute(rest, params, date) {
+  const route = { area: 'index', view: 'index', code: null, table: null, term: null, params, date };
+  if (rest[0] === 'search' && rest.length === 1) return { ...route, view: 'index-search' };
+  if (rest[0] === 'load' && rest.length === 1) return { ...route, view: 'index-load' };
+  if (INDEX_TABLES.includes(rest[0])) {
+    const table = rest[0];
+    if (rest.length === 2 && /^\d{1,9}$/.test(rest[1])) return { ...route, view: 'index-term', table, term: Number(rest[1]) };
+    if (rest.length === 1) return { ...route, view: table === 'drug' || table === 'neoplasm' ? 'index-table' : 'index', table };
+  }
+  return route;
+}
+
+/** The hash of an ICD-10-CM Index page: `path` under #/index, `params` its query (empty values dropped). */
+export function indexHref(path = '', params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
+  const qs = q.toString();
+  return `#/index${path ? `/${path}` : ''}${qs ? `?${qs}` : ''}`;
 }
 
 function decodePart(part) {

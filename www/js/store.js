@@ -1,14 +1,19 @@
 // The student's own data, kept in this browser only (IndexedDB): the CPT descriptors imported
-// from their licensed file. Nothing here is ever sent anywhere, and nothing else stores them
-// (not localStorage, not the service-worker cache).
+// from their licensed file, and the ICD-10-CM Alphabetic Index file they loaded. Nothing here is
+// ever sent anywhere, and nothing else stores them (not localStorage, not the service-worker cache).
 //
 // One record in the object store "cpt-descriptors", under the key "current":
 //   { rows: [{ code, descriptor }], importedAt: "2026-04-01T09:30:00.000Z", fileName, count }
 // `rows` is exactly `CptImport.accepted` as the core returned it (docs/wasm-api.md).
+//
+// One record in the object store "cm-alphabetic-index", under the key "current":
+//   { bytes: ArrayBuffer (the file as read), fileName, loadedAt, edition }
+// The page hands `bytes` to `CmIndex.loadAlphabeticIndex` again on start.
 
 const DB_NAME = 'medcode-trainer';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const STORE = 'cpt-descriptors';
+const CM_INDEX_STORE = 'cm-alphabetic-index';
 const KEY = 'current';
 
 let opening = null;
@@ -29,6 +34,7 @@ function openDb() {
     req.onupgradeneeded = () => {
       const db = req.result;
       if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      if (!db.objectStoreNames.contains(CM_INDEX_STORE)) db.createObjectStore(CM_INDEX_STORE);
     };
     req.onsuccess = () => {
       const db = req.result;
@@ -49,11 +55,11 @@ function openDb() {
 }
 
 /** Run `fn(store)` in a transaction; resolves with the value of the request `fn` returns. */
-async function withStore(mode, fn) {
+async function withStore(mode, fn, name = STORE) {
   const db = await openDb();
   return new Promise((resolve, reject) => {
-    const tx = db.transaction(STORE, mode);
-    const req = fn(tx.objectStore(STORE));
+    const tx = db.transaction(name, mode);
+    const req = fn(tx.objectStore(name));
     tx.oncomplete = () => resolve(req?.result);
     tx.onerror = () => reject(tx.error ?? new Error('The browser storage refused the change.'));
     tx.onabort = () => reject(tx.error ?? new Error('The browser storage refused the change.'));
@@ -77,4 +83,24 @@ export async function saveCptDescriptors(rows, { fileName = null } = {}) {
 /** Forget the stored CPT descriptors. */
 export async function deleteCptDescriptors() {
   await withStore('readwrite', (store) => store.delete(KEY));
+}
+
+/** The stored Alphabetic Index file ({ bytes: Uint8Array, fileName, loadedAt, edition }), or null. */
+export async function loadAlphabeticIndexFile() {
+  const record = await withStore('readonly', (store) => store.get(KEY), CM_INDEX_STORE);
+  if (!record || !(record.bytes instanceof ArrayBuffer)) return null;
+  return { ...record, bytes: new Uint8Array(record.bytes) };
+}
+
+/** Keep the bytes of an Alphabetic Index file the core accepted (replacing any earlier one). */
+export async function saveAlphabeticIndexFile(bytes, { fileName = null, edition = null } = {}) {
+  const copy = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const record = { bytes: copy, fileName, loadedAt: new Date().toISOString(), edition };
+  await withStore('readwrite', (store) => store.put(record, KEY), CM_INDEX_STORE);
+  return record;
+}
+
+/** Forget the stored Alphabetic Index file. */
+export async function deleteAlphabeticIndexFile() {
+  await withStore('readwrite', (store) => store.delete(KEY), CM_INDEX_STORE);
 }
