@@ -82,13 +82,11 @@ impl Icd10pcs {
             scored = self.score_index(&wanted);
         }
         let mut hits: Vec<PcsSearchHit> = Vec::new();
-        for id in scored {
+        for found in scored {
             if hits.len() >= limit {
                 break;
             }
-            let t = &index.terms[id];
-            let start = t.code.clone().unwrap_or_default();
-            let Some(code) = self.complete(&start, &wanted) else { continue };
+            let Some(code) = self.complete(&found.start, &wanted) else { continue };
             if hits.iter().any(|h| h.code == code) {
                 continue;
             }
@@ -98,44 +96,66 @@ impl Icd10pcs {
                 Ok(s) => s.chosen.iter().map(|c| c.label.as_str()).collect::<Vec<_>>().join(", "),
                 Err(_) => continue,
             };
-            hits.push(PcsSearchHit {
-                code,
-                complete,
-                title,
-                index_path: index.path(id),
-                pointer: t.see.as_ref().map(|s| format!("see {s}")).or(t.use_value.as_ref().map(|u| format!("use {u}"))),
-            });
+            hits.push(PcsSearchHit { code, complete, title, index_path: found.path, pointer: found.pointer });
         }
         hits
     }
 
-    /// Index entries that carry a code, best first: most query terms in their path and pointer,
-    /// then the shortest.
-    fn score_index(&self, wanted: &[String]) -> Vec<usize> {
+    /// Where a search may start: index entries that carry a code, and the tables' own labels
+    /// (root operation + body part, e.g. "Resection" + "Appendix" -> 0DTJ), so that words the
+    /// index does not hold still find the table. Best first: most query terms, index before
+    /// tables, shortest text.
+    fn score_index(&self, wanted: &[String]) -> Vec<SearchStart> {
         let index = &self.index;
-        let mut scored: Vec<(usize, usize, usize)> = Vec::new();
+        let matched_in = |text: &str| {
+            let entry_terms = terms(text);
+            let n = wanted
+                .iter()
+                .filter(|w| entry_terms.iter().any(|e| e == *w || (w.len() >= 5 && e.starts_with(w.as_str()))))
+                .count();
+            (n, entry_terms.len())
+        };
+        let mut scored: Vec<(usize, u8, usize, SearchStart)> = Vec::new();
         for (id, t) in index.terms.iter().enumerate() {
-            if t.code.is_none() {
-                continue;
-            }
+            let Some(code) = &t.code else { continue };
             let mut text = index.path(id);
             if let Some(see) = &t.see {
                 text.push(' ');
                 text.push_str(see);
             }
-            let entry_terms = terms(&text);
-            let matched = wanted
-                .iter()
-                .filter(|w| entry_terms.iter().any(|e| e == *w || (w.len() >= 5 && e.starts_with(w.as_str()))))
-                .count();
+            let (matched, len) = matched_in(&text);
             if matched > 0 {
-                scored.push((matched, entry_terms.len(), id));
+                let pointer = t.see.as_ref().map(|s| format!("see {s}")).or(t.use_value.as_ref().map(|u| format!("use {u}")));
+                scored.push((matched, 0, len, SearchStart { start: code.clone(), path: index.path(id), pointer }));
             }
         }
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        scored.into_iter().map(|(_, _, id)| id).collect()
+        for table in &self.tables {
+            let operation = &table.axes[2].values[0].label;
+            let mut body_parts: Vec<&super::pcs::AxisValue> = table.rows.iter().flat_map(|r| r.axes[0].values.iter()).collect();
+            body_parts.sort_by_key(|v| v.code);
+            body_parts.dedup_by_key(|v| v.code);
+            for part in body_parts {
+                let text = format!("{operation} {}", part.label);
+                let (matched, len) = matched_in(&text);
+                if matched > 0 {
+                    let start = format!("{}{}", table.prefix, part.code);
+                    scored.push((matched, 1, len, SearchStart { start, path: format!("Table {}: {operation}, {}", table.prefix, part.label), pointer: None }));
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)).then(a.3.start.cmp(&b.3.start)));
+        scored.into_iter().map(|(_, _, _, s)| s).collect()
     }
+}
 
+/// A place a search starts from: the characters it fixes and how it was found.
+struct SearchStart {
+    start: String,
+    path: String,
+    pointer: Option<String>,
+}
+
+impl Icd10pcs {
     /// Extends a start the index gave, one position at a time: the offered value whose label
     /// words the query holds, else the only value offered, else a "No ..." value; stops where
     /// the query does not decide.
