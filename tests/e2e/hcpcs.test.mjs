@@ -443,7 +443,7 @@ test('keyboard alone: search, open, the modifier filter, back, and the file pick
 
   // Tab to the "Modifiers" page link, F to filter, ↓ into the list, Enter, Backspace back.
   const modLink = page.getByRole('navigation', { name: 'HCPCS and CPT pages' }).getByRole('link', { name: 'Modifiers' });
-  for (let i = 0; i < 12 && !(await modLink.evaluate((el) => el === document.activeElement)); i += 1) {
+  for (let i = 0; i < 16 && !(await modLink.evaluate((el) => el === document.activeElement)); i += 1) {
     await page.keyboard.press('Tab');
   }
   assert.equal(await modLink.evaluate((el) => el === document.activeElement), true, 'Tab reaches the Modifiers link');

@@ -203,11 +203,10 @@ export class CmIndexArea {
         `Tables: ${this.index.edition()}; code statuses for ${this.index.statusDate()}.`);
     }
     return h('p', { class: 'cmi-note', id: 'cmi-alpha-note' },
-      h('strong', null, 'The Alphabetic Index to Diseases and Injuries is not included. '),
-      'This area holds the Table of Neoplasms, the Table of Drugs and Chemicals and the External Cause ',
-      'of Injuries Index (FY2023, codes checked for ', this.index.statusDate(), '). Until you ',
+      h('strong', null, 'The Alphabetic Index to Diseases and Injuries is not included'), ' — ',
       h('a', { href: indexHref('load') }, 'load your copy of the CMS file'),
-      ', the ICD-10-CM lookup search is the tabular-derived term index (titles and inclusion terms), not the Alphabetic Index.',
+      '. Until then this area has the Neoplasm, Drug and External Cause indexes (FY2023, codes checked for ',
+      this.index.statusDate(), '), and the ICD-10-CM lookup search is the tabular-derived term index (titles and inclusion terms).',
       this.restoreError ? h('span', { class: 'cmi-note-error', role: 'alert' }, ' ', this.restoreError) : null);
   }
 
