@@ -331,6 +331,21 @@ test('hostile files: not XML, the wrong root, and script text in titles give a c
   assertClean(s);
 });
 
+test('code statuses: D48.1 is "revised since this index edition" on 2026-04-01 and valid on a 2022 date of service (the core decides)', async (t) => {
+  const s = await openApp(t, { hash: '#/index/search?q=D48.1' });
+  const { page } = s;
+  const dateBox = page.getByLabel('Date of service', { exact: true });
+  await dateBox.fill('2026-04-01');
+  const first = page.locator('.cmi-hit').first();
+  await first.getByText('revised since this index edition — see D48.1').waitFor();
+  assert.match(await first.locator('a.cmi-code').getAttribute('title'), /Revised since this index edition \(FY2023\)/);
+  await dateBox.fill('2022-10-01');
+  await first.getByText('valid', { exact: true }).waitFor();
+  assert.match(await first.locator('a.cmi-code').getAttribute('title'), /Valid code on 2022-10-01/);
+  assert.match(await page.locator('#cmi-alpha-note').innerText(), /codes checked for 2022-10-01/);
+  assertClean(s);
+});
+
 for (const [size, viewport, isMobile] of [['1366', DESKTOP, false], ['390', PHONE, true]]) {
   test(`screenshots at ${size}: the tree and the Drug table`, async (t) => {
     const s = await openApp(t, { viewport, isMobile, hash: '#/index' });

@@ -52,6 +52,7 @@ const cmIndex = new CmIndexArea({
   root: document.getElementById('index-view'),
   go,
   back: goBack,
+  currentDate,
   // The Alphabetic Index is checked against the same ICD-10-CM Trainer the lookup uses.
   getTrainer: () => ensureCm().then((ok) => {
     if (!ok) throw cmError ?? new Error('The ICD-10-CM code set could not be loaded.');
@@ -290,6 +291,8 @@ function onDateChange() {
     if (route.date) history.replaceState(history.state, '', location.hash.replace(/([?&]date=)[^&]*/, `$1${dateInput.value}`));
     rememberRoute('pcs');
     pcs.dateChanged();
+  } else if (route.area === 'index') {
+    cmIndex.dateChanged();
   } else if (route.area === 'hcpcs') {
     if (route.view === 'hcpcs-code') history.replaceState(history.state, '', hcpcsHref(route.code, dateInput.value));
     rememberRoute('hcpcs');

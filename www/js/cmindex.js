@@ -31,8 +31,12 @@ const TABLE_LABELS = {
 };
 
 export class CmIndexArea {
-  constructor({ root, go, back, getTrainer, onLoaded, onFailed }) {
+  constructor({ root, go, back, currentDate, getTrainer, onLoaded, onFailed }) {
     this.root = root;
+    this.currentDate = currentDate;
+    this.trainer = null; // the ICD-10-CM Trainer once loaded: statuses on another date of service
+    this.trainerWanted = false;
+    this.statusCache = new Map();
     this.go = go;
     this.back = back;
     this.getTrainer = getTrainer;
@@ -117,7 +121,7 @@ export class CmIndexArea {
   }
 
   currentRoute() {
-    return this.route && this.routeHash === location.hash ? this.route : parseIndexHash(location.hash);
+    return parseIndexHash(location.hash);
   }
 
   renderError() {
@@ -200,13 +204,13 @@ export class CmIndexArea {
       return h('p', { class: 'cmi-note is-loaded', id: 'cmi-alpha-note' },
         h('span', { class: 'badge badge-reportable' }, 'Loaded'), ' ',
         `Alphabetic Index: ${this.alpha.edition} (${fmt(this.alpha.counts.main_terms)} main terms). `,
-        `Tables: ${this.index.edition()}; code statuses for ${this.index.statusDate()}.`);
+        `Tables: ${this.index.edition()}; code statuses for ${this.shownDate()}.`);
     }
     return h('p', { class: 'cmi-note', id: 'cmi-alpha-note' },
       h('strong', null, 'The Alphabetic Index to Diseases and Injuries is not included'), ' — ',
       h('a', { href: indexHref('load') }, 'load your copy of the CMS file'),
       '. Until then this area has the Neoplasm, Drug and External Cause indexes (FY2023, codes checked for ',
-      this.index.statusDate(), '), and the ICD-10-CM lookup search is the tabular-derived term index (titles and inclusion terms).',
+      this.shownDate(), '), and the ICD-10-CM lookup search is the tabular-derived term index (titles and inclusion terms).',
       this.restoreError ? h('span', { class: 'cmi-note-error', role: 'alert' }, ' ', this.restoreError) : null);
   }
 
@@ -687,6 +691,63 @@ export class CmIndexArea {
   }
 
   // -------------------------------------------------------------------------------------------
+  // the date of service
+
+  /** The date the shown statuses are for: the date of service once the code set can check it. */
+  shownDate() {
+    const date = this.currentDate();
+    return this.trainer || date === this.index.statusDate() ? date : this.index.statusDate();
+  }
+
+  /**
+   * The CodeView of a printed index code on the date of service: the stored one for the index's
+   * status date, else the core's `trainer.indexCodeStatus` (the ICD-10-CM code set is loaded for it
+   * on first need, then the page is drawn again).
+   */
+  statusFor(cv) {
+    const date = this.currentDate();
+    if (!cv || cv.date === date || date === this.index.statusDate()) return cv;
+    if (!this.trainer) {
+      this.wantTrainer();
+      return cv;
+    }
+    const key = `${cv.printed}|${date}`;
+    let view = this.statusCache.get(key);
+    if (!view) {
+      try {
+        view = this.trainer.indexCodeStatus(cv.printed, date);
+      } catch {
+        view = cv;
+      }
+      if (this.statusCache.size > 20000) this.statusCache.clear();
+      this.statusCache.set(key, view);
+    }
+    return view;
+  }
+
+  wantTrainer() {
+    if (this.trainerWanted) return;
+    this.trainerWanted = true;
+    this.getTrainer().then((trainer) => {
+      this.trainer = trainer;
+      this.redraw();
+    }, () => {});
+  }
+
+  /** Draw the shown page again (new statuses), keeping the focus on the control that had it. */
+  redraw() {
+    if (!this.index || !location.hash.startsWith('#/index') || this.route?.view === 'index-load') return;
+    const id = document.activeElement?.id;
+    this.render(this.currentRoute(), false);
+    const el = id ? document.getElementById(id) : null;
+    if (el && el !== document.activeElement) el.focus({ preventScroll: true });
+  }
+
+  dateChanged() {
+    this.redraw();
+  }
+
+  // -------------------------------------------------------------------------------------------
   // keys
 
   onKey(e) {
@@ -826,7 +887,8 @@ function statusLabel(cv) {
 }
 
 /** A code as printed, linking to its tabular entry, with its status. Records the path on click. */
-function codeLink(cv, record, ctx, { compact = false } = {}) {
+function codeLink(stored, record, ctx, { compact = false } = {}) {
+  const cv = ctx.area ? ctx.area.statusFor(stored) : stored;
   const [label, badge] = statusLabel(cv);
   const text = cv.printed;
   const link = cv.tabular
