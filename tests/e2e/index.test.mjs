@@ -301,6 +301,16 @@ test('hostile files: not XML, the wrong root, and script text in titles give a c
   assert.match(await result.innerText(), /notes\.txt was not loaded/);
   assert.match(await result.innerText(), /This is not an XML index file/);
 
+  // The drop zone takes a file dragged from the desktop the same way.
+  await page.evaluate(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['{"not": "xml"}'], 'dropped.json', { type: 'application/json' }));
+    const zone = document.getElementById('cmi-dropzone');
+    for (const type of ['dragenter', 'dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+  });
+  await result.getByText(/dropped\.json was not loaded/).waitFor();
+  assert.match(await result.innerText(), /This is not an XML index file/);
+
   await pickFile(page, 'page.xml', Buffer.from('<html><body><script>window.pwned = 1</script></body></html>'));
   await result.getByText(/page\.xml was not loaded/).waitFor();
   assert.match(await result.innerText(), /root element is <html>/);
@@ -364,6 +374,9 @@ for (const [size, viewport, isMobile] of [['1366', DESKTOP, false], ['390', PHON
     await page.goto(`${BASE}#/index/neoplasm?site=breast`);
     await waitReady(page);
     await shot(page, `index-neoplasm-${size}`);
+    await page.goto(`${BASE}#/index/load`);
+    await waitReady(page);
+    await shot(page, `index-load-${size}`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no horizontal page scroll (overflow ${overflow}px)`);
     assertClean(s);
