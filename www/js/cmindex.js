@@ -172,7 +172,8 @@ export class CmIndexArea {
         h('header', { class: 'cmi-head' },
           h('h1', { id: 'cmi-heading', class: 'cmi-heading', tabindex: '-1' }, title),
           this.renderSubnav(route),
-          this.renderAlphaNote()),
+          // The load page says it all itself until a file is loaded.
+          route.view === 'index-load' && !this.alpha ? null : this.renderAlphaNote()),
         body));
     if (route.view === 'index-load' && this.lastLoad) replaceChildren(this.resultBox, this.lastLoad);
     if (focus) {
