@@ -389,7 +389,7 @@ export class CmIndexArea {
     if (code) saveIndexPath({ ...record, index_path: indexPathText(record) });
     const main = tree.above[0]?.title ?? tree.lines[0].title;
     document.title = `${path.map((p) => p.title).join(' > ')} · Index · ${APP_TITLE}`;
-    const ctx = { table, term, tree, area: this };
+    const ctx = { table, term, tree, area: this, chosen: code ? { sel: selId, col } : null };
     const isTable = tree.columns.length > 0;
     return h('section', { class: 'cmi-body' },
       this.termFinder(table === 'drug' || table === 'neoplasm' ? table : table, ''),
@@ -1046,7 +1046,8 @@ function tableOf(columns, rows, ctx, { rowHeader, caption, linkRows = false }) {
             row.manif?.length ? row.manif.map((m) => manifView(m, record, ctx)) : null),
           columns.map((c) => {
             const cell = row.cells.find((x) => x.col === c.col);
-            return h('td', { data: { col: c.key } },
+            const chosen = ctx.chosen && ctx.chosen.sel === row.id && ctx.chosen.col === c.key;
+            return h('td', { data: { col: c.key }, class: chosen ? 'is-chosen' : null, aria: { current: chosen ? 'true' : null } },
               cell?.code
                 ? codeLink(cell.code, { ...record, column_key: c.key, column: cell.column }, ctx, { compact: true })
                 : h('span', { class: 'cmi-nocode' }, cell?.printed ?? ''));
