@@ -8,77 +8,22 @@
 // page's own core, hcpcs.codesOn) with made-up placeholder descriptors ("Test descriptor 1"),
 // never AMA text. Screenshots for review are written to tests/e2e/artifacts/ (gitignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, ARTIFACTS, DATE, DESKTOP, PHONE, browser, useBrowser, openApp as openAppAt, waitLoaded } from './harness.mjs';
 
-const BASE = `${(process.env.MEDCODE_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')}/`;
-const ORIGIN = new URL(BASE).origin;
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const DATE = '2026-04-01';
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 const J1885 = 'Injection, ketorolac tromethamine, per 15 mg';
 const CPT_NOTE = 'CPT 99213 — descriptor not included (AMA copyright); import your licensed file to see it';
 const TITLE_0DTJ4ZZ = 'Resection of Appendix, Percutaneous Endoscopic Approach';
 
-let browser;
+useBrowser();
 
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/**
- * A fresh browser context + page with the app loaded at `hash`. Collects console errors and
- * uncaught exceptions so each test can assert that the page logged none.
- */
-async function openApp(t, { viewport = DESKTOP, hash = '#/hcpcs', serviceWorkers = 'block', isMobile = false } = {}) {
-  const context = await browser.newContext({
-    viewport,
-    serviceWorkers,
-    isMobile,
-    hasTouch: isMobile,
-    deviceScaleFactor: 1,
-  });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  await page.goto(BASE + hash);
-  await waitReady(page);
-  return { context, page, errors };
-}
+/** The app at `hash` (default '#/hcpcs'), once this area has drawn. */
+const openApp = (t, options = {}) => openAppAt(t, { hash: '#/hcpcs', ready: waitReady, ...options });
 
 /** Ready once a code set is loaded (or failed), and the shown area has drawn its view. */
 async function waitReady(page) {
-  await page.waitForFunction(() => document.body.classList.contains('is-ready') || document.body.classList.contains('is-failed'));
-  const failed = await page.evaluate(() => document.body.classList.contains('is-failed'));
-  if (failed) {
-    const text = await page.getByRole('alert').first().innerText();
-    throw new Error(`the app failed to load: ${text}`);
-  }
+  await waitLoaded(page);
   const hash = new URL(page.url()).hash;
   if (hash.startsWith('#/hcpcs')) {
     await page.locator('#hcpcs-view[aria-busy="false"]').waitFor();

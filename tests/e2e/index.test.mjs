@@ -8,75 +8,21 @@
 //
 // Screenshots for review are written to tests/e2e/artifacts/ (gitignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, ARTIFACTS, DATE, DESKTOP, PHONE, browser, useBrowser, openApp as openAppAt, waitLoaded } from './harness.mjs';
 
-const BASE = `${(process.env.MEDCODE_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')}/`;
-const ORIGIN = new URL(BASE).origin;
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/alphabetic_index_sample.xml', import.meta.url));
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
-let browser;
+useBrowser();
 
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/**
- * A fresh browser context + page with the app loaded at `hash`. Collects console errors,
- * uncaught exceptions and every request that leaves the local origin.
- */
-async function openApp(t, { viewport = DESKTOP, hash = '#/index', isMobile = false } = {}) {
-  const context = await browser.newContext({
-    viewport,
-    serviceWorkers: 'block',
-    isMobile,
-    hasTouch: isMobile,
-    deviceScaleFactor: 1,
-  });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors = [];
-  const foreign = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  context.on('request', (req) => {
-    const url = req.url();
-    if (!url.startsWith(`${ORIGIN}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
-  });
-  await page.goto(BASE + hash);
-  await waitReady(page);
-  return { context, page, errors, foreign };
-}
+/** The app at `hash` (default '#/index'), once this area has drawn. */
+const openApp = (t, options = {}) => openAppAt(t, { hash: '#/index', ready: waitReady, ...options });
 
 async function waitReady(page) {
-  await page.waitForFunction(() => document.body.classList.contains('is-ready') || document.body.classList.contains('is-failed'));
-  const failed = await page.evaluate(() => document.body.classList.contains('is-failed'));
-  if (failed) throw new Error(`the app failed to load: ${await page.getByRole('alert').first().innerText()}`);
+  await waitLoaded(page);
   if (new URL(page.url()).hash.startsWith('#/index')) await page.locator('#index-view[aria-busy="false"] .cmi').waitFor();
 }
 

@@ -5,74 +5,19 @@
 //
 // Screenshots for review are written to tests/e2e/artifacts/ (gitignored).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, ORIGIN, ARTIFACTS, DATE, DESKTOP, PHONE, browser, useBrowser, openApp as openAppAt, waitLoaded } from './harness.mjs';
 
-const BASE = `${(process.env.MEDCODE_BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '')}/`;
-const ORIGIN = new URL(BASE).origin;
-const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
-const DATE = '2026-04-01';
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE = { width: 390, height: 844 };
 
-let browser;
+useBrowser();
 
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/**
- * A fresh browser context + page with the app loaded. Collects console errors and uncaught
- * exceptions so each test can assert that the page logged none.
- */
-async function openApp(t, { viewport = DESKTOP, hash = '', serviceWorkers = 'block', isMobile = false } = {}) {
-  const context = await browser.newContext({
-    viewport,
-    serviceWorkers,
-    isMobile,
-    hasTouch: isMobile,
-    deviceScaleFactor: 1,
-  });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  await page.goto(BASE + hash);
-  await waitReady(page);
-  return { context, page, errors };
-}
+/** The app at `hash` (default ''), once this area has drawn. */
+const openApp = (t, options = {}) => openAppAt(t, { hash: '', ready: waitReady, ...options });
 
 /** The app is ready once the edition is shown and the search box is enabled. */
 async function waitReady(page) {
-  await page.waitForFunction(() => document.body.classList.contains('is-ready') || document.body.classList.contains('is-failed'));
-  const failed = await page.evaluate(() => document.body.classList.contains('is-failed'));
-  if (failed) {
-    const text = await page.getByRole('alert').innerText();
-    throw new Error(`the app failed to load: ${text}`);
-  }
+  await waitLoaded(page);
 }
 
 const searchBox = (page) => page.getByRole('combobox', { name: 'Search codes and titles' });
