@@ -18,14 +18,7 @@ fn pcs() -> &'static Icd10pcs {
 }
 
 fn mce_pcs_valid_on(yyyymmdd: &str) -> BTreeSet<String> {
-    read_gz("codesets/source/mce_v44_icd10pcs_sg_master.tsv.gz")
-        .lines()
-        .skip(1)
-        .filter_map(|l| {
-            let c: Vec<&str> = l.split('\t').collect();
-            (c[1] <= yyyymmdd && yyyymmdd <= c[2]).then(|| c[0].to_string())
-        })
-        .collect()
+    common::mce_master_valid_on("codesets/source/mce_v44_icd10pcs_sg_master.tsv.gz", yyyymmdd)
 }
 
 #[test]

@@ -32,9 +32,14 @@ pub fn icd10cm() -> &'static Icd10cm {
     SET.get_or_init(|| Icd10cm::from_bytes(compiled_bytes()).expect("committed code set loads"))
 }
 
-/// Dotless codes valid on `yyyymmdd` according to the MCE master file itself.
+/// Dotless ICD-10-CM codes valid on `yyyymmdd` according to the MCE dx master file itself.
 pub fn mce_valid_on(yyyymmdd: &str) -> std::collections::BTreeSet<String> {
-    read_gz("codesets/source/mce_v44_icd10cm_dx_master.tsv.gz")
+    mce_master_valid_on("codesets/source/mce_v44_icd10cm_dx_master.tsv.gz", yyyymmdd)
+}
+
+/// Codes valid on `yyyymmdd` in an MCE master file (`code, date_start, date_end, flags`).
+pub fn mce_master_valid_on(rel: &str, yyyymmdd: &str) -> std::collections::BTreeSet<String> {
+    read_gz(rel)
         .lines()
         .skip(1)
         .filter_map(|l| {
